@@ -1,0 +1,47 @@
+"""What every agent is: (thread history, message) → streamed text pieces, then recommendations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+
+@dataclass(frozen=True)
+class HistoryMessage:
+    role: Literal["user", "assistant"]
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgentRequest:
+    thread_id: str
+    message: str
+    # Earlier messages of the thread, oldest first: the agent's only memory.
+    history: tuple[HistoryMessage, ...]
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    text: str
+
+
+@dataclass(frozen=True)
+class FinalAnswer:
+    """The end of a reply: its recommendation cards (the contract's RecItem dicts)."""
+
+    recommendations: list[dict[str, Any]] = field(default_factory=list)
+    degraded: bool = False
+
+
+AgentChunk = TextPiece | FinalAnswer
+
+
+class Agent(Protocol):
+    name: str
+
+    def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
+        """Yield the reply as TextPieces, then exactly one FinalAnswer."""
+        ...

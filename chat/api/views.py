@@ -1,0 +1,85 @@
+"""HTTP adapters of the chat domain: parse, authorize, call one function, serialize."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from chat.api.parsers import BoundedJSONParser, CurlJSONParser
+from chat.api.serializers import (
+    EventsPage,
+    EventsQuery,
+    MessageAccepted,
+    SendMessageRequest,
+    ThreadCreateRequest,
+    ThreadList,
+    ThreadOut,
+)
+from chat.envelopes import durable_envelope
+from chat.history import events_after
+from chat.messages import message_accept
+from chat.threads import thread_access, thread_create, threads_of
+from observability.correlation import current_correlation_id, new_correlation_id
+
+THREAD_LIST_LIMIT = 100
+
+
+class SendMessageView(APIView):
+    parser_classes = [BoundedJSONParser, CurlJSONParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "chat_send"
+
+    @extend_schema(request=SendMessageRequest, responses={202: MessageAccepted},
+                   summary="Send a message; its turn runs in the background.")
+    def post(self, request: Request) -> Response:
+        body = SendMessageRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        accepted = message_accept(
+            user=request.user,
+            text=body.validated_data["message"],
+            thread_id=body.validated_data.get("thread_id"),
+            client_msg_id=body.validated_data.get("client_msg_id"),
+            correlation_id=current_correlation_id() or new_correlation_id(),
+        )
+        return Response(MessageAccepted({"ok": True, **asdict(accepted)}).data,
+                        status=status.HTTP_202_ACCEPTED)
+
+
+class ThreadsView(APIView):
+    @extend_schema(responses={200: ThreadList}, summary="The caller's threads, newest first.")
+    def get(self, request: Request) -> Response:
+        threads = threads_of(request.user)[:THREAD_LIST_LIMIT]
+        return Response({"ok": True, "threads": ThreadOut(threads, many=True).data})
+
+    @extend_schema(request=ThreadCreateRequest, responses={201: ThreadOut},
+                   summary="Start a new thread; it becomes the active one.")
+    def post(self, request: Request) -> Response:
+        body = ThreadCreateRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        thread = thread_create(request.user, body.validated_data.get("title", ""))
+        return Response({"ok": True, **ThreadOut(thread).data}, status=status.HTTP_201_CREATED)
+
+
+class ThreadEventsView(APIView):
+    @extend_schema(parameters=[EventsQuery], responses={200: EventsPage},
+                   summary="Durable events of a thread in seq order (history and catch-up).")
+    def get(self, request: Request, thread_id: str) -> Response:
+        query = EventsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        thread = thread_access(request.user.pk, thread_id)
+        limit: int = query.validated_data["limit"]
+        events = events_after(thread.pk, query.validated_data["after_seq"], limit + 1)
+        page: dict[str, Any] = {
+            "ok": True,
+            "events": [durable_envelope(e) for e in events[:limit]],
+            "head_seq": thread.head_seq,
+            "has_more": len(events) > limit,
+        }
+        return Response(page)

@@ -1,0 +1,238 @@
+"""The chat WebSocket (CONTRACT: WebSocket): a thin adapter over chat.sockets and delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from accounts.tokens import TokenIdentity, TokenRejected, access_token_identity
+from chat.delivery import Action, DeliveryCursor
+from chat.envelopes import Envelope, EnvelopeType, ephemeral_envelope
+from chat.errors import ThreadForbidden, ThreadNotFound
+from chat.publishing import thread_group
+from chat.sockets import SocketOpening, catch_up, socket_open
+from observability.correlation import clean_correlation_id, correlation_enter
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+class BadFrame(Exception):
+    pass
+
+
+def parse_client_frame(text: str | None, data: bytes | None) -> dict[str, Any]:
+    if text is None:
+        raise BadFrame("Frames must be JSON text.")
+    try:
+        frame = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BadFrame("Frames must be JSON text.") from None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise BadFrame('A frame is a JSON object with a "type".')
+    return frame
+
+
+def _int_param(values: list[str] | None) -> int | None:
+    if not values:
+        return None
+    try:
+        return int(values[0])
+    except ValueError:
+        return -1  # unreadable: treated as out of range (resync_required)
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    thread_id: str
+    user_id: int | None = None
+    cursor: DeliveryCursor | None = None
+    expires_at: datetime | None = None
+    _expiry_task: asyncio.Task[None] | None = None
+    _opened_at: float = 0.0
+
+    # --- Connection --------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        # Accept first: closing during the handshake becomes an HTTP 403 and browsers see 1006.
+        await self.accept()
+        self._opened_at = time.monotonic()
+        query = parse_qs(self.scope["query_string"].decode("latin-1"))
+        correlation_enter(clean_correlation_id((query.get("cid") or [None])[0]))
+        self.thread_id = self.scope["url_route"]["kwargs"]["thread_id"]
+        # Join before reading, so an event committed during the replay read arrives live.
+        await self.channel_layer.group_add(thread_group(self.thread_id), self.channel_name)
+        try:
+            opening = await database_sync_to_async(socket_open)(
+                (query.get("token") or [None])[0], self.thread_id, _int_param(query.get("last_seq"))
+            )
+        except TokenRejected as exc:
+            await self._refuse(CLOSE_UNAUTHORIZED, str(exc))
+            return
+        except ThreadForbidden:
+            await self._refuse(CLOSE_FORBIDDEN, "thread of another user")
+            return
+        except ThreadNotFound:
+            await self._refuse(CLOSE_NOT_FOUND, "no such thread")
+            return
+        await self._opened(opening)
+
+    async def _opened(self, opening: SocketOpening) -> None:
+        self.user_id = opening.identity.user_id
+        self.cursor = DeliveryCursor(opening.delivered_before_replay)
+        await self._renew_expiry(opening.identity)
+        await self._send_status("connected", {
+            "head_seq": opening.head_seq,
+            "resumed_from": opening.resumed_from,
+            "token_expires_at": _iso(opening.identity.expires_at),
+        })
+        if opening.resync_required:
+            await self._send_status("resync_required", {"head_seq": opening.head_seq})
+        for envelope in opening.replay:
+            await self._send(envelope)
+        if opening.typing_in_reply_to is not None:
+            await self._send_status("typing", {"value": True}, in_reply_to=opening.typing_in_reply_to)
+        logger.info("ws_connected", extra=self._log_context(replayed=len(opening.replay),
+                                                            resumed_from=opening.resumed_from))
+
+    async def _refuse(self, code: int, reason: str) -> None:
+        await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
+        logger.info("ws_refused", extra=self._log_context(code=code, reason=reason))
+        await self.close(code=code)
+
+    async def disconnect(self, code: int) -> None:
+        if self._expiry_task is not None:
+            self._expiry_task.cancel()
+        await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
+        if self.user_id is not None:
+            logger.info("ws_disconnected", extra=self._log_context(
+                code=code, duration_s=round(time.monotonic() - self._opened_at, 3)))
+
+    # --- Client frames ----------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.cursor is None:
+            return  # refused socket: closing
+        try:
+            frame = parse_client_frame(text_data, bytes_data)
+        except BadFrame as exc:
+            await self._bad_request(str(exc))
+            return
+        kind = frame["type"]
+        if kind == "ping":
+            await self._send_status("pong", {})
+        elif kind == "auth":
+            await self._renew_auth(frame.get("token"))
+        elif kind == "cancel":
+            await self._bad_request("Cancelling a turn is not available yet.")
+        else:
+            await self._bad_request(f"Unknown frame type {kind[:40]!r}.")
+
+    async def _renew_auth(self, token: Any) -> None:
+        try:
+            identity = await database_sync_to_async(access_token_identity)(
+                token if isinstance(token, str) else None
+            )
+        except TokenRejected as exc:
+            logger.info("ws_auth_renewal_refused", extra=self._log_context(reason=str(exc)))
+            await self._send_error("auth_failed", "The new token was not accepted.")
+            return
+        if identity.user_id != self.user_id:
+            logger.info("ws_auth_renewal_refused", extra=self._log_context(reason="other user"))
+            await self._send_error("auth_failed", "The new token is for another user.")
+            return
+        await self._renew_expiry(identity)
+        await self._send_status("token_renewed", {"token_expires_at": _iso(identity.expires_at)})
+        logger.info("ws_auth_renewed", extra=self._log_context())
+
+    # --- Token expiry -----------------------------------------------------------------------
+
+    async def _renew_expiry(self, identity: TokenIdentity) -> None:
+        if self._expiry_task is not None:
+            self._expiry_task.cancel()
+        self.expires_at = identity.expires_at
+        self._expiry_task = asyncio.create_task(self._expire_at(identity.expires_at))
+
+    async def _expire_at(self, expires_at: datetime) -> None:
+        remaining = expires_at.timestamp() - time.time()
+        lead = min(settings.CHAT_TOKEN_EXPIRING_LEAD_SECS, remaining / 2)
+        await asyncio.sleep(max(0.0, remaining - lead))
+        await self._send_status("token_expiring", {"token_expires_at": _iso(expires_at)})
+        await asyncio.sleep(max(0.0, expires_at.timestamp() - time.time()))
+        logger.info("ws_token_expired", extra=self._log_context())
+        await self.close(code=CLOSE_UNAUTHORIZED)
+
+    # --- Live frames from the thread's group ------------------------------------------------
+
+    async def chat_event(self, message: dict[str, Any]) -> None:
+        envelope: Envelope = message["envelope"]
+        seq = envelope["seq"]
+        if self.cursor is None:
+            return
+        if seq is None:
+            await self._send_raw(envelope)
+            return
+        action = self.cursor.action_for(seq)
+        if action is Action.FILL_GAP:
+            missed = await database_sync_to_async(catch_up)(
+                self.thread_id, self.cursor.delivered_seq, seq - 1
+            )
+            logger.info("ws_gap_filled", extra=self._log_context(missed=len(missed)))
+            for earlier in missed:
+                await self._send(earlier)
+            action = self.cursor.action_for(seq)
+        if action is Action.SEND:
+            await self._send(envelope)
+
+    # --- Sending ----------------------------------------------------------------------------
+
+    async def _send(self, envelope: Envelope) -> None:
+        """Send a durable event, keeping the cursor in step."""
+        assert self.cursor is not None and envelope["seq"] is not None
+        self.cursor.sent(envelope["seq"])
+        await self._send_raw(envelope)
+
+    async def _send_raw(self, envelope: Envelope) -> None:
+        await self.send(text_data=json.dumps(envelope, ensure_ascii=False))
+
+    async def _send_status(self, event: str, payload: dict[str, Any],
+                           in_reply_to: int | None = None) -> None:
+        await self._send_ephemeral("chat_status", event, payload, in_reply_to)
+
+    async def _send_error(self, code: str, message: str) -> None:
+        await self._send_ephemeral("chat_error", code, {"code": code, "message": message,
+                                                        "retryable": False})
+
+    async def _bad_request(self, message: str) -> None:
+        await self._send_error("bad_request", message)
+
+    async def _send_ephemeral(self, type_: EnvelopeType, event: str, payload: dict[str, Any],
+                              in_reply_to: int | None = None) -> None:
+        await self._send_raw(ephemeral_envelope(type_, event, thread_id=self.thread_id,
+                                                payload=payload, in_reply_to=in_reply_to))
+
+    def _log_context(self, **fields: Any) -> dict[str, Any]:
+        return {"thread_id": self.thread_id, "user_id": self.user_id, **fields}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class UnknownSocketConsumer(AsyncWebsocketConsumer):
+    """Any other socket path: accept, then close 4404 (no such thread)."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.close(code=CLOSE_NOT_FOUND)

@@ -1,0 +1,25 @@
+"""The ASGI entry point: HTTP to Django, `/ws/...` to the chat socket."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "easy_islanders.settings")
+
+import django  # noqa: E402
+
+django.setup(set_prefix=False)
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+from chat.routing import websocket_urlpatterns  # noqa: E402
+from observability.logging import configure_logging  # noqa: E402
+
+configure_logging("api", settings.LOG_DIR, settings.LOG_LEVEL)
+
+application = ProtocolTypeRouter({
+    "http": get_asgi_application(),
+    "websocket": URLRouter(websocket_urlpatterns),
+})

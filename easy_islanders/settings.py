@@ -1,0 +1,183 @@
+"""Settings of Easy Islanders Chat: one file, every value from the environment.
+
+Each variable is documented in `.env.example`. A `.env` file at the repository root is read
+first (existing environment variables win), so operator commands such as
+`celery -A easy_islanders inspect ping` see the same configuration as `make run`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+from easy_islanders.env import (
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_redis_url,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(BASE_DIR / ".env", override=False)
+
+# --- Core -----------------------------------------------------------------------------------
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. `make run` writes one to .env; in production set it "
+            "to a long random string."
+        )
+    SECRET_KEY = "insecure-debug-only-key-never-use-in-production"  # noqa: S105 - only ever used with DJANGO_DEBUG=1
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "channels",
+    "accounts",
+    "agents",
+    "chat",
+    "observability",
+]
+
+MIDDLEWARE = [
+    "observability.middleware.CorrelationIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
+ROOT_URLCONF = "easy_islanders.urls"
+ASGI_APPLICATION = "easy_islanders.asgi.application"
+TEMPLATES: list[dict[str, object]] = []
+STATIC_URL = "static/"
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+# Under ASGI every sync request runs in a fresh thread, so per-thread persistent connections
+# would pile up until PostgreSQL refuses more. A process-wide pool bounds them instead
+# (CONN_MAX_AGE must stay 0 with a pool: "closing" a connection returns it to the pool).
+DATABASES = {
+    "default": {
+        **env_database("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/easy_islanders"),
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {
+            "pool": {
+                "min_size": 1,
+                "max_size": env_int("DB_POOL_MAX_SIZE", 20, minimum=1),
+                "timeout": 10,
+            },
+        },
+    }
+}
+
+# --- Redis: Celery broker, channel layer, throttle cache ------------------------------------
+REDIS_URL = env_redis_url("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "ei",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
+
+# The pub/sub layer: the channel layer is a doorbell for sockets, never storage (PostgreSQL
+# holds every durable event), so at-most-once PUBLISH is all it needs to be.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "ei:ws"},
+    }
+}
+
+# --- Auth -----------------------------------------------------------------------------------
+JWT_ACCESS_TTL_SECS = env_int("JWT_ACCESS_TTL_SECS", 900, minimum=5)
+JWT_REFRESH_TTL_SECS = env_int("JWT_REFRESH_TTL_SECS", 7 * 24 * 3600, minimum=60)
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=JWT_ACCESS_TTL_SECS),
+    "REFRESH_TOKEN_LIFETIME": timedelta(seconds=JWT_REFRESH_TTL_SECS),
+    "SIGNING_KEY": env_str("JWT_SIGNING_KEY", "") or SECRET_KEY,
+    "ALGORITHM": "HS256",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "UPDATE_LAST_LOGIN": False,
+}
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
+
+# --- HTTP API -------------------------------------------------------------------------------
+CHAT_SEND_RATE = env_str("CHAT_SEND_RATE", "60/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["chat.api.parsers.BoundedJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "chat.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"chat_send": CHAT_SEND_RATE},
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Easy Islanders Chat API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# A message is at most CHAT_MAX_MESSAGE_CHARS characters; a body far larger than that is
+# refused before it is parsed (413).
+CHAT_MAX_MESSAGE_CHARS = env_int("CHAT_MAX_MESSAGE_CHARS", 4000, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(64 * 1024, CHAT_MAX_MESSAGE_CHARS * 4 * 2)
+
+# --- The chat turn --------------------------------------------------------------------------
+CHAT_TURN_DEADLINE_SECS = env_int("CHAT_TURN_DEADLINE_SECS", 120, minimum=5)
+CHAT_REPLAY_MAX_EVENTS = env_int("CHAT_REPLAY_MAX_EVENTS", 5000, minimum=1)
+CHAT_TOKEN_EXPIRING_LEAD_SECS = env_int("CHAT_TOKEN_EXPIRING_LEAD_SECS", 60, minimum=1)
+CHAT_HISTORY_TURNS = env_int("CHAT_HISTORY_TURNS", 20, minimum=1)
+
+# --- Celery ---------------------------------------------------------------------------------
+WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 100, minimum=1)
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# A turn's message is acknowledged only when the turn has run, and handed back if the worker
+# process dies, so a killed worker never loses a turn; the claim makes a second run harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Unacknowledged turns come back to the queue after this long: longer than any turn.
+    "visibility_timeout": CHAT_TURN_DEADLINE_SECS * 2,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# Publishing a turn must fail fast when Redis is down so the API can answer 503 at once.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_WORKER_POOL = "threads"
+CELERY_WORKER_CONCURRENCY = WORKER_CONCURRENCY
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_DEFAULT_QUEUE = "chat"
+WORKER_HEARTBEAT_SECS = 5
+
+# --- Logging --------------------------------------------------------------------------------
+# Logging is configured per process (web → api.log, worker → celery.log) by
+# observability.logging.configure_logging, not by Django's LOGGING setting.
+LOGGING_CONFIG = None
+LOG_DIR = Path(env_str("LOG_DIR", str(BASE_DIR / "logs")))
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {LOG_LEVEL!r}")

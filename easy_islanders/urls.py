@@ -1,0 +1,16 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from easy_islanders import health
+from easy_islanders.errors import json_not_found, json_server_error
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/auth/", include("accounts.urls")),
+    path("api/chat/", include("chat.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+]
+
+handler404 = json_not_found
+handler500 = json_server_error

@@ -1,0 +1,85 @@
+"""JSON-lines logging for every process, with the correlation id and without secrets.
+
+One object per line: `ts`, `level`, `logger`, `event` (the message), `correlation_id` and
+every `extra=` field. The web process writes `api.log`, the worker `celery.log`, both also
+to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.config
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from observability.correlation import current_correlation_id
+
+Process = Literal["api", "celery", "manage"]
+
+_STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+
+# Secrets that could reach a message through a URL, a header dump or an exception text.
+_SECRET_PATTERNS = [
+    (re.compile(r"(?i)([?&](?:token|access|refresh|password)=)[^&\s'\"]+"), r"\1[redacted]"),
+    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[redacted]"),
+    (re.compile(r"(?i)(\"?(?:password|token|access|refresh|authorization|api_key)\"?\s*[:=]\s*)"
+                r"(\"[^\"]*\"|'[^']*'|[^\s,}]+)"), r"\1\"[redacted]\""),
+    (re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"), "[redacted-jwt]"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class JsonLinesFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+            "correlation_id": getattr(record, "correlation_id", None) or current_correlation_id(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD_ATTRS and key not in line:
+                line[key] = value
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return redact(json.dumps(line, default=str, ensure_ascii=False))
+
+
+def configure_logging(process: Process, log_dir: Path, level: str) -> None:
+    handlers: dict[str, dict[str, Any]] = {
+        "stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+    }
+    if process != "manage":
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers["file"] = {
+            "class": "logging.handlers.WatchedFileHandler",
+            "formatter": "json",
+            "filename": str(log_dir / f"{process}.log"),
+            "encoding": "utf-8",
+        }
+    quiet = {"level": "WARNING", "propagate": True}
+    logging.config.dictConfig({
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonLinesFormatter}},
+        "handlers": handlers,
+        "root": {"level": level, "handlers": list(handlers)},
+        "loggers": {
+            # Their lines would repeat ours without the turn's context (ours carry it).
+            "uvicorn.access": quiet,
+            "celery.worker.strategy": quiet,
+            "celery.app.trace": quiet,
+            "django.request": quiet,
+            "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
+            "uvicorn": {"level": level, "handlers": [], "propagate": True},
+        },
+    })
