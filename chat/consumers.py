@@ -92,19 +92,28 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user_id = opening.identity.user_id
         self.cursor = DeliveryCursor(opening.delivered_before_replay)
         await self._renew_expiry(opening.identity)
-        await self._send_status("connected", {
-            "head_seq": opening.head_seq,
-            "resumed_from": opening.resumed_from,
-            "token_expires_at": _iso(opening.identity.expires_at),
-        })
+        await self._send_status(
+            "connected",
+            {
+                "head_seq": opening.head_seq,
+                "resumed_from": opening.resumed_from,
+                "token_expires_at": _iso(opening.identity.expires_at),
+            },
+        )
         if opening.resync_required:
             await self._send_status("resync_required", {"head_seq": opening.head_seq})
         for envelope in opening.replay:
             await self._send(envelope)
         if opening.typing_in_reply_to is not None:
-            await self._send_status("typing", {"value": True}, in_reply_to=opening.typing_in_reply_to)
-        logger.info("ws_connected", extra=self._log_context(replayed=len(opening.replay),
-                                                            resumed_from=opening.resumed_from))
+            await self._send_status(
+                "typing", {"value": True}, in_reply_to=opening.typing_in_reply_to
+            )
+        logger.info(
+            "ws_connected",
+            extra=self._log_context(
+                replayed=len(opening.replay), resumed_from=opening.resumed_from
+            ),
+        )
 
     async def _refuse(self, code: int, reason: str) -> None:
         await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
@@ -116,8 +125,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self._expiry_task.cancel()
         await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
         if self.user_id is not None:
-            logger.info("ws_disconnected", extra=self._log_context(
-                code=code, duration_s=round(time.monotonic() - self._opened_at, 3)))
+            logger.info(
+                "ws_disconnected",
+                extra=self._log_context(
+                    code=code, duration_s=round(time.monotonic() - self._opened_at, 3)
+                ),
+            )
 
     # --- Client frames ----------------------------------------------------------------------
 
@@ -206,21 +219,31 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def _send_raw(self, envelope: Envelope) -> None:
         await self.send(text_data=json.dumps(envelope, ensure_ascii=False))
 
-    async def _send_status(self, event: str, payload: dict[str, Any],
-                           in_reply_to: int | None = None) -> None:
+    async def _send_status(
+        self, event: str, payload: dict[str, Any], in_reply_to: int | None = None
+    ) -> None:
         await self._send_ephemeral("chat_status", event, payload, in_reply_to)
 
     async def _send_error(self, code: str, message: str) -> None:
-        await self._send_ephemeral("chat_error", code, {"code": code, "message": message,
-                                                        "retryable": False})
+        await self._send_ephemeral(
+            "chat_error", code, {"code": code, "message": message, "retryable": False}
+        )
 
     async def _bad_request(self, message: str) -> None:
         await self._send_error("bad_request", message)
 
-    async def _send_ephemeral(self, type_: EnvelopeType, event: str, payload: dict[str, Any],
-                              in_reply_to: int | None = None) -> None:
-        await self._send_raw(ephemeral_envelope(type_, event, thread_id=self.thread_id,
-                                                payload=payload, in_reply_to=in_reply_to))
+    async def _send_ephemeral(
+        self,
+        type_: EnvelopeType,
+        event: str,
+        payload: dict[str, Any],
+        in_reply_to: int | None = None,
+    ) -> None:
+        await self._send_raw(
+            ephemeral_envelope(
+                type_, event, thread_id=self.thread_id, payload=payload, in_reply_to=in_reply_to
+            )
+        )
 
     def _log_context(self, **fields: Any) -> dict[str, Any]:
         return {"thread_id": self.thread_id, "user_id": self.user_id, **fields}

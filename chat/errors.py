@@ -19,6 +19,10 @@ class EmptyMessage(ChatError):
     code = "empty_message"
 
 
+class InvalidMessage(ChatError):
+    code = "invalid_message"
+
+
 class MessageTooLong(ChatError):
     status = 413
     code = "message_too_long"

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from chat.envelopes import durable_envelope
-from chat.errors import EmptyMessage, MessageTooLong
+from chat.errors import EmptyMessage, InvalidMessage, MessageTooLong
 from chat.models import Event, EventKind, Turn
 from chat.publishing import publish
 from chat.sequencing import event_append, thread_lock
@@ -33,7 +32,7 @@ class Acceptance:
 
 
 def message_clean(text: str) -> str:
-    """The message as it will be stored. Raises EmptyMessage or MessageTooLong."""
+    """The message as it will be stored. Raises EmptyMessage, MessageTooLong, InvalidMessage."""
     text = text.strip()
     if not text:
         raise EmptyMessage("The message is empty.", fields={"message": ["This field is required."]})
@@ -46,8 +45,10 @@ def message_clean(text: str) -> str:
     # PostgreSQL text cannot hold NUL, and lone surrogates cannot be encoded: refuse both here
     # rather than fail in the database.
     if "\x00" in text or not _encodable(text):
-        raise EmptyMessage("The message contains characters that cannot be stored.",
-                           fields={"message": ["Invalid characters."]})
+        raise InvalidMessage(
+            "The message contains characters that cannot be stored.",
+            fields={"message": ["Invalid characters."]},
+        )
     return text
 
 
@@ -61,7 +62,7 @@ def _encodable(text: str) -> bool:
 
 def message_accept(
     *,
-    user: AbstractBaseUser,
+    user_id: int,
     text: str,
     thread_id: UUID | None,
     client_msg_id: UUID | None,
@@ -73,7 +74,9 @@ def message_accept(
     and starts nothing. Raises ThreadNotFound, EmptyMessage, MessageTooLong, QueueUnavailable.
     """
     text = message_clean(text)
-    thread = thread_access(user.pk, thread_id) if thread_id else active_thread_get_or_create(user)
+    thread = (
+        thread_access(user_id, thread_id) if thread_id else active_thread_get_or_create(user_id)
+    )
     client_msg_id = client_msg_id or uuid4()
     with transaction.atomic():
         # The lock also serialises resends: the second one sees the first one's row.
@@ -86,16 +89,26 @@ def message_accept(
         if first is not None:
             return _acceptance(first, first.turn, idempotent=True)
         event = event_append(
-            locked, EventKind.USER_MESSAGE, text,
-            correlation_id=correlation_id, client_msg_id=client_msg_id,
+            locked,
+            EventKind.USER_MESSAGE,
+            text,
+            correlation_id=correlation_id,
+            client_msg_id=client_msg_id,
         )
         turn = Turn.objects.create(
             thread=locked, request=event, seq=event.seq, correlation_id=correlation_id
         )
         transaction.on_commit(lambda: publish(durable_envelope(event)), robust=True)
         transaction.on_commit(lambda: turn_enqueue_or_fail(turn))
-    logger.info("message_accepted", extra={"thread_id": str(thread.id), "seq": event.seq,
-                                           "turn_id": str(turn.id), "chars": len(text)})
+    logger.info(
+        "message_accepted",
+        extra={
+            "thread_id": str(thread.id),
+            "seq": event.seq,
+            "turn_id": str(turn.id),
+            "chars": len(text),
+        },
+    )
     return _acceptance(event, turn, idempotent=False)
 
 

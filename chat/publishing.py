@@ -52,7 +52,9 @@ class _LoopThread:
             # A forked child must not reuse its parent's loop (its thread did not survive).
             if self._loop is None or self._pid != os.getpid():
                 loop = asyncio.new_event_loop()
-                threading.Thread(target=loop.run_forever, name="publisher-loop", daemon=True).start()
+                threading.Thread(
+                    target=loop.run_forever, name="publisher-loop", daemon=True
+                ).start()
                 self._loop, self._pid = loop, os.getpid()
             return self._loop
 
@@ -65,11 +67,16 @@ def publish(envelope: Envelope) -> None:
     message = {"type": CHAT_EVENT, "envelope": envelope}
     layer = get_channel_layer()
     try:
-        _loop_thread.run(layer.group_send(thread_group(envelope["thread_id"]), message),
-                         PUBLISH_TIMEOUT_SECS)
+        _loop_thread.run(
+            layer.group_send(thread_group(envelope["thread_id"]), message), PUBLISH_TIMEOUT_SECS
+        )
     except Exception as exc:
         logger.warning(
             "publish_failed",
-            extra={"frame": envelope["event"], "seq": envelope["seq"],
-                   "thread_id": envelope["thread_id"], "error": type(exc).__name__},
+            extra={
+                "frame": envelope["event"],
+                "seq": envelope["seq"],
+                "thread_id": envelope["thread_id"],
+                "error": type(exc).__name__,
+            },
         )

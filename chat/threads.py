@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
@@ -23,27 +22,27 @@ def thread_access(user_id: int, thread_id: UUID | str) -> Thread:
     return thread
 
 
-def threads_of(user: AbstractBaseUser) -> QuerySet[Thread]:
-    return Thread.objects.filter(owner_id=user.pk).order_by("-last_activity_at")
+def threads_of(user_id: int) -> QuerySet[Thread]:
+    return Thread.objects.filter(owner_id=user_id).order_by("-last_activity_at")
 
 
-def thread_create(user: AbstractBaseUser, title: str = "") -> Thread:
+def thread_create(user_id: int, title: str = "") -> Thread:
     """Start a thread and make it the user's active one."""
     with transaction.atomic():
-        Thread.objects.filter(owner_id=user.pk, is_active=True).update(is_active=False)
-        return Thread.objects.create(owner_id=user.pk, title=title, is_active=True)
+        Thread.objects.filter(owner_id=user_id, is_active=True).update(is_active=False)
+        return Thread.objects.create(owner_id=user_id, title=title, is_active=True)
 
 
-def active_thread_get_or_create(user: AbstractBaseUser) -> Thread:
-    thread = Thread.objects.filter(owner_id=user.pk, is_active=True).first()
+def active_thread_get_or_create(user_id: int) -> Thread:
+    thread = Thread.objects.filter(owner_id=user_id, is_active=True).first()
     if thread is not None:
         return thread
     try:
         with transaction.atomic():
-            return Thread.objects.create(owner_id=user.pk, is_active=True)
+            return Thread.objects.create(owner_id=user_id, is_active=True)
     except IntegrityError:
         # A concurrent first message created it: one_active_thread_per_owner kept it unique.
-        return Thread.objects.get(owner_id=user.pk, is_active=True)
+        return Thread.objects.get(owner_id=user_id, is_active=True)
 
 
 def _as_uuid(value: UUID | str) -> UUID:

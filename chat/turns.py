@@ -56,6 +56,7 @@ NOT_QUEUED = Failure(
 
 # --- Queueing --------------------------------------------------------------------------------
 
+
 def turn_enqueue(turn: Turn) -> None:
     celery_app.send_task(
         RUN_TURN_TASK, args=[str(turn.id)], headers={CORRELATION_HEADER: turn.correlation_id}
@@ -70,29 +71,35 @@ def turn_enqueue_or_fail(turn: Turn) -> None:
     try:
         turn_enqueue(turn)
     except Exception as exc:
-        logger.error("turn_enqueue_failed", extra={"turn_id": str(turn.id),
-                                                   "error": type(exc).__name__})
+        logger.error(
+            "turn_enqueue_failed", extra={"turn_id": str(turn.id), "error": type(exc).__name__}
+        )
         turn_finish(turn.id, NOT_QUEUED)
         raise QueueUnavailable(
             "The chat service cannot take messages right now. Please try again shortly."
         ) from exc
 
 
+def turn_next_queued(thread_id: UUID) -> Turn | None:
+    """The thread's oldest waiting turn (served by the turn_unfinished_by_thread index)."""
+    return Turn.objects.filter(thread_id=thread_id, state=TurnState.QUEUED).order_by("seq").first()
+
+
 def _enqueue_next(thread_id: UUID) -> None:
-    """Queue the thread's next waiting turn; it was skipped while this one ran."""
-    following = (
-        Turn.objects.filter(thread_id=thread_id, state=TurnState.QUEUED).order_by("seq").first()
-    )
+    """Queue the thread's next waiting turn; its own delivery was skipped while this one ran."""
+    following = turn_next_queued(thread_id)
     if following is None:
         return
     try:
         turn_enqueue(following)
     except Exception as exc:
-        logger.error("turn_enqueue_failed", extra={"turn_id": str(following.id),
-                                                   "error": type(exc).__name__})
+        logger.error(
+            "turn_enqueue_failed", extra={"turn_id": str(following.id), "error": type(exc).__name__}
+        )
 
 
 # --- Claiming --------------------------------------------------------------------------------
+
 
 def turn_claim(turn_id: UUID) -> Turn | None:
     """Move the turn from queued to running, or return None when it must not run now.
@@ -124,14 +131,17 @@ def turn_claim(turn_id: UUID) -> Turn | None:
 
 # --- Running ---------------------------------------------------------------------------------
 
+
 def turn_run(turn_id: UUID) -> None:
     """Run one claimed turn to its single terminal event. Safe to call twice for one turn."""
     turn = turn_claim(turn_id)
     if turn is None:
         logger.info("turn_claim_skipped", extra={"turn_id": str(turn_id)})
         return
-    logger.info("turn_started", extra={"turn_id": str(turn.id), "thread_id": str(turn.thread_id),
-                                       "attempt": turn.attempts})
+    logger.info(
+        "turn_started",
+        extra={"turn_id": str(turn.id), "thread_id": str(turn.thread_id), "attempt": turn.attempts},
+    )
     request = _agent_request(turn)
     # The agent may wait seconds on the network: give the connection back to the pool meanwhile.
     close_old_connections()
@@ -155,8 +165,11 @@ def _agent_request(turn: Turn) -> AgentRequest:
         .only("kind", "content", "meta")[: settings.CHAT_HISTORY_TURNS * 2]
     )
     history = tuple(
-        HistoryMessage(role="user" if e.kind == EventKind.USER_MESSAGE else "assistant",
-                       text=e.content, meta=e.meta)
+        HistoryMessage(
+            role="user" if e.kind == EventKind.USER_MESSAGE else "assistant",
+            text=e.content,
+            meta=e.meta,
+        )
         for e in reversed(list(earlier))
     )
     return AgentRequest(
@@ -180,8 +193,12 @@ def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure:
                 pieces.append(chunk.text)
                 offset += len(chunk.text)
             elif isinstance(chunk, FinalAnswer):
-                return Reply(text="".join(pieces), agent=agent.name,
-                             recommendations=chunk.recommendations, degraded=chunk.degraded)
+                return Reply(
+                    text="".join(pieces),
+                    agent=agent.name,
+                    recommendations=chunk.recommendations,
+                    degraded=chunk.degraded,
+                )
     except Exception:
         logger.exception("turn_agent_failed", extra={"turn_id": str(turn.id), "agent": agent.name})
         return AGENT_FAILED
@@ -190,6 +207,7 @@ def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure:
 
 
 # --- Finishing -------------------------------------------------------------------------------
+
 
 def turn_finish(turn_id: UUID, outcome: Reply | Failure) -> Event | None:
     """Store the turn's one terminal event and state. None if the turn had already ended."""
@@ -205,13 +223,26 @@ def turn_finish(turn_id: UUID, outcome: Reply | Failure) -> Event | None:
         if not ended:
             return None
         kind, content, meta = _terminal_event(outcome)
-        event = event_append(thread, kind, content, meta=meta,
-                             in_reply_to=turn.seq, correlation_id=turn.correlation_id)
+        event = event_append(
+            thread,
+            kind,
+            content,
+            meta=meta,
+            in_reply_to=turn.seq,
+            correlation_id=turn.correlation_id,
+        )
         Turn.objects.filter(pk=turn_id).update(reply=event)
         transaction.on_commit(lambda: publish(durable_envelope(event)), robust=True)
         transaction.on_commit(lambda: _enqueue_next(turn.thread_id), robust=True)
-    logger.info("turn_finished", extra={"turn_id": str(turn_id), "state": state,
-                                        "seq": event.seq, "thread_id": str(turn.thread_id)})
+    logger.info(
+        "turn_finished",
+        extra={
+            "turn_id": str(turn_id),
+            "state": state,
+            "seq": event.seq,
+            "thread_id": str(turn.thread_id),
+        },
+    )
     return event
 
 
@@ -237,15 +268,28 @@ def _terminal_event(outcome: Reply | Failure) -> tuple[EventKind, str, dict[str,
 
 # --- Ephemeral frames ------------------------------------------------------------------------
 
+
 def _publish_typing(turn: Turn, value: bool) -> None:
-    publish(ephemeral_envelope(
-        "chat_status", "typing", thread_id=str(turn.thread_id), payload={"value": value},
-        in_reply_to=turn.seq, correlation_id=turn.correlation_id,
-    ))
+    publish(
+        ephemeral_envelope(
+            "chat_status",
+            "typing",
+            thread_id=str(turn.thread_id),
+            payload={"value": value},
+            in_reply_to=turn.seq,
+            correlation_id=turn.correlation_id,
+        )
+    )
 
 
 def _publish_delta(turn: Turn, text: str, offset: int) -> None:
-    publish(ephemeral_envelope(
-        "chat_delta", "token", thread_id=str(turn.thread_id), payload={"text": text, "offset": offset},
-        in_reply_to=turn.seq, correlation_id=turn.correlation_id,
-    ))
+    publish(
+        ephemeral_envelope(
+            "chat_delta",
+            "token",
+            thread_id=str(turn.thread_id),
+            payload={"text": text, "offset": offset},
+            in_reply_to=turn.seq,
+            correlation_id=turn.correlation_id,
+        )
+    )

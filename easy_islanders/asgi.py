@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "easy_islanders.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup(set_prefix=False)
 
@@ -19,7 +19,9 @@ from observability.logging import configure_logging  # noqa: E402
 
 configure_logging("api", settings.LOG_DIR, settings.LOG_LEVEL)
 
-application = ProtocolTypeRouter({
-    "http": get_asgi_application(),
-    "websocket": URLRouter(websocket_urlpatterns),
-})
+application = ProtocolTypeRouter(
+    {
+        "http": get_asgi_application(),
+        "websocket": URLRouter(websocket_urlpatterns),
+    }
+)

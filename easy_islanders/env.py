@@ -32,7 +32,9 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -73,7 +75,9 @@ def env_database(name: str, default: str) -> dict[str, object]:
         )
     database = parts.path.lstrip("/")
     if not database:
-        raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://host/easy_islanders")
+        raise ImproperlyConfigured(
+            f"{name} must name a database, e.g. postgres://host/easy_islanders"
+        )
     try:
         port = parts.port
     except ValueError:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, object]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, object]:
     error: dict[str, object] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
@@ -17,4 +19,6 @@ def json_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def json_server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(error_body("internal_error", "Something went wrong on our side."), status=500)
+    return JsonResponse(
+        error_body("internal_error", "Something went wrong on our side."), status=500
+    )

@@ -34,7 +34,7 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. `make run` writes one to .env; in production set it "
             "to a long random string."
         )
-    SECRET_KEY = "insecure-debug-only-key-never-use-in-production"  # noqa: S105 - only ever used with DJANGO_DEBUG=1
+    SECRET_KEY = "insecure-debug-only-key-never-use-in-production"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
@@ -180,4 +180,6 @@ LOGGING_CONFIG = None
 LOG_DIR = Path(env_str("LOG_DIR", str(BASE_DIR / "logs")))
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {LOG_LEVEL!r}")
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {LOG_LEVEL!r}"
+    )

@@ -76,8 +76,12 @@ def _start_heartbeat(sender: Any, **_: Any) -> None:
 
     hostname = sender.hostname
     _hostname.append(hostname)
-    threading.Thread(target=_beat, args=(hostname, settings.WORKER_HEARTBEAT_SECS),
-                     name="worker-heartbeat", daemon=True).start()
+    threading.Thread(
+        target=_beat,
+        args=(hostname, settings.WORKER_HEARTBEAT_SECS),
+        name="worker-heartbeat",
+        daemon=True,
+    ).start()
     logger.info("worker_ready", extra={"hostname": hostname})
 
 

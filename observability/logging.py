@@ -23,10 +23,19 @@ _STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 
 # Secrets that could reach a message through a URL, a header dump or an exception text.
 _SECRET_PATTERNS = [
-    (re.compile(r"(?i)([?&](?:token|access|refresh|password)=)[^&\s'\"]+"), r"\1[redacted]"),
+    # ?token=... in a URL (the socket's query string).
+    (re.compile(r"(?i)([?&](?:token|access|refresh|password)=)[^&\s'\"\\]+"), r"\1[redacted]"),
+    # Authorization: Bearer ...
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[redacted]"),
-    (re.compile(r"(?i)(\"?(?:password|token|access|refresh|authorization|api_key)\"?\s*[:=]\s*)"
-                r"(\"[^\"]*\"|'[^']*'|[^\s,}]+)"), r"\1\"[redacted]\""),
+    # "password": "..." in a JSON text, raw or escaped inside a logged message.
+    (
+        re.compile(
+            r'(?i)(\\?"(?:password|token|access|refresh|authorization|api_key)\\?"\s*:\s*\\?")'
+            r'[^"\\]*'
+        ),
+        r"\1[redacted]",
+    ),
+    # Anything shaped like a JWT, wherever it appears.
     (re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"), "[redacted-jwt]"),
 ]
 
@@ -56,7 +65,11 @@ class JsonLinesFormatter(logging.Formatter):
 
 def configure_logging(process: Process, log_dir: Path, level: str) -> None:
     handlers: dict[str, dict[str, Any]] = {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        },
     }
     if process != "manage":
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -67,19 +80,21 @@ def configure_logging(process: Process, log_dir: Path, level: str) -> None:
             "encoding": "utf-8",
         }
     quiet = {"level": "WARNING", "propagate": True}
-    logging.config.dictConfig({
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonLinesFormatter}},
-        "handlers": handlers,
-        "root": {"level": level, "handlers": list(handlers)},
-        "loggers": {
-            # Their lines would repeat ours without the turn's context (ours carry it).
-            "uvicorn.access": quiet,
-            "celery.worker.strategy": quiet,
-            "celery.app.trace": quiet,
-            "django.request": quiet,
-            "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
-            "uvicorn": {"level": level, "handlers": [], "propagate": True},
-        },
-    })
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"json": {"()": JsonLinesFormatter}},
+            "handlers": handlers,
+            "root": {"level": level, "handlers": list(handlers)},
+            "loggers": {
+                # Their lines would repeat ours without the turn's context (ours carry it).
+                "uvicorn.access": quiet,
+                "celery.worker.strategy": quiet,
+                "celery.app.trace": quiet,
+                "django.request": quiet,
+                "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
+                "uvicorn": {"level": level, "handlers": [], "propagate": True},
+            },
+        }
+    )

@@ -12,4 +12,4 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/easy_i
 os.environ.setdefault("CHAT_SEND_RATE", "1000/min")
 os.environ.setdefault("LOG_LEVEL", "INFO")
 
-from easy_islanders.settings import *  # noqa: E402,F403
+from easy_islanders.settings import *  # noqa: F403

@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import django.db
+import kombu.exceptions
+import redis.exceptions
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -26,19 +29,38 @@ _CODES: list[tuple[type[Exception], str]] = [
 ]
 
 
+# Redis (throttle cache, broker) or PostgreSQL unreachable: the message cannot be taken now.
+_UNAVAILABLE = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+    django.db.OperationalError,
+)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ChatError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+    if isinstance(exc, _UNAVAILABLE):
+        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
+        return Response(
+            error_body("service_unavailable", "The chat service is unavailable. Try again soon."),
+            status=503,
+            headers={"Retry-After": "5"},
+        )
     response = exception_handler(exc, context)  # sets WWW-Authenticate and Retry-After
     if response is None:
         logger.exception("api_unhandled_error")
-        return Response(error_body("internal_error", "Something went wrong on our side."),
-                        status=500)
+        return Response(
+            error_body("internal_error", "Something went wrong on our side."), status=500
+        )
     code = next((code for kind, code in _CODES if isinstance(exc, kind)), None)
     if code is None:
         code = getattr(exc, "default_code", "error")
     fields = response.data if isinstance(exc, exceptions.ValidationError) else None
-    response.data = error_body(str(code), _message(exc, code), fields if isinstance(fields, dict) else None)
+    response.data = error_body(
+        str(code), _message(exc, code), fields if isinstance(fields, dict) else None
+    )
     return response
 
 

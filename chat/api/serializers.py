@@ -16,11 +16,20 @@ class StrictCharField(serializers.CharField):
         return str(super().to_internal_value(data))
 
 
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a string: DRF's UUIDField would turn 7 into 00000000-...-000000000007."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class SendMessageRequest(serializers.Serializer[Any]):
     # Emptiness and length are the domain's rules (400 empty_message, 413 message_too_long).
     message = StrictCharField(allow_blank=True, trim_whitespace=False)
-    thread_id = serializers.UUIDField(required=False, allow_null=True)
-    client_msg_id = serializers.UUIDField(required=False, allow_null=True)
+    thread_id = StrictUUIDField(required=False, allow_null=True)
+    client_msg_id = StrictUUIDField(required=False, allow_null=True)
 
 
 class MessageAccepted(serializers.Serializer[Any]):

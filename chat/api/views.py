@@ -31,49 +31,66 @@ from observability.correlation import current_correlation_id, new_correlation_id
 THREAD_LIST_LIMIT = 100
 
 
+def _user_id(request: Request) -> int:
+    """The caller's id; every view here requires authentication (DEFAULT_PERMISSION_CLASSES)."""
+    user_id = request.user.pk
+    assert isinstance(user_id, int), "authenticated view reached without a user"
+    return user_id
+
+
 class SendMessageView(APIView):
     parser_classes = [BoundedJSONParser, CurlJSONParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "chat_send"
 
-    @extend_schema(request=SendMessageRequest, responses={202: MessageAccepted},
-                   summary="Send a message; its turn runs in the background.")
+    @extend_schema(
+        request=SendMessageRequest,
+        responses={202: MessageAccepted},
+        summary="Send a message; its turn runs in the background.",
+    )
     def post(self, request: Request) -> Response:
         body = SendMessageRequest(data=request.data)
         body.is_valid(raise_exception=True)
         accepted = message_accept(
-            user=request.user,
+            user_id=_user_id(request),
             text=body.validated_data["message"],
             thread_id=body.validated_data.get("thread_id"),
             client_msg_id=body.validated_data.get("client_msg_id"),
             correlation_id=current_correlation_id() or new_correlation_id(),
         )
-        return Response(MessageAccepted({"ok": True, **asdict(accepted)}).data,
-                        status=status.HTTP_202_ACCEPTED)
+        return Response(
+            MessageAccepted({"ok": True, **asdict(accepted)}).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class ThreadsView(APIView):
     @extend_schema(responses={200: ThreadList}, summary="The caller's threads, newest first.")
     def get(self, request: Request) -> Response:
-        threads = threads_of(request.user)[:THREAD_LIST_LIMIT]
+        threads = threads_of(_user_id(request))[:THREAD_LIST_LIMIT]
         return Response({"ok": True, "threads": ThreadOut(threads, many=True).data})
 
-    @extend_schema(request=ThreadCreateRequest, responses={201: ThreadOut},
-                   summary="Start a new thread; it becomes the active one.")
+    @extend_schema(
+        request=ThreadCreateRequest,
+        responses={201: ThreadOut},
+        summary="Start a new thread; it becomes the active one.",
+    )
     def post(self, request: Request) -> Response:
         body = ThreadCreateRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        thread = thread_create(request.user, body.validated_data.get("title", ""))
+        thread = thread_create(_user_id(request), body.validated_data.get("title", ""))
         return Response({"ok": True, **ThreadOut(thread).data}, status=status.HTTP_201_CREATED)
 
 
 class ThreadEventsView(APIView):
-    @extend_schema(parameters=[EventsQuery], responses={200: EventsPage},
-                   summary="Durable events of a thread in seq order (history and catch-up).")
+    @extend_schema(
+        parameters=[EventsQuery],
+        responses={200: EventsPage},
+        summary="Durable events of a thread in seq order (history and catch-up).",
+    )
     def get(self, request: Request, thread_id: str) -> Response:
         query = EventsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        thread = thread_access(request.user.pk, thread_id)
+        thread = thread_access(_user_id(request), thread_id)
         limit: int = query.validated_data["limit"]
         events = events_after(thread.pk, query.validated_data["after_seq"], limit + 1)
         page: dict[str, Any] = {

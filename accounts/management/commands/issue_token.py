@@ -16,10 +16,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--create", action="store_true",
-                            help="create the user (without a password) if it does not exist")
-        parser.add_argument("--ttl", type=int, default=None, metavar="SECONDS",
-                            help="token lifetime (default: JWT_ACCESS_TTL_SECS)")
+        parser.add_argument(
+            "--create",
+            action="store_true",
+            help="create the user (without a password) if it does not exist",
+        )
+        parser.add_argument(
+            "--ttl",
+            type=int,
+            default=None,
+            metavar="SECONDS",
+            help="token lifetime (default: JWT_ACCESS_TTL_SECS)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         username: str = options["username"]

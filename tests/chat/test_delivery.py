@@ -1,0 +1,20 @@
+from chat.delivery import Action, DeliveryCursor
+
+
+def test_it_sends_the_next_seq_drops_repeats_and_fills_gaps() -> None:
+    cursor = DeliveryCursor(delivered_seq=3)
+    assert cursor.action_for(2) is Action.DROP
+    assert cursor.action_for(3) is Action.DROP
+    assert cursor.action_for(4) is Action.SEND
+    assert cursor.action_for(6) is Action.FILL_GAP
+    cursor.sent(4)
+    assert cursor.delivered_seq == 4 and cursor.action_for(4) is Action.DROP
+
+
+def test_it_refuses_to_record_a_send_out_of_order() -> None:
+    cursor = DeliveryCursor(delivered_seq=1)
+    try:
+        cursor.sent(3)
+    except AssertionError:
+        return
+    raise AssertionError("a skipped seq was recorded as sent")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import uuid
+
+from chat.envelopes import durable_envelope, ephemeral_envelope
+from chat.models import Event, EventKind
+
+
+def make_event(kind: EventKind, **meta: object) -> Event:
+    return Event(
+        id=uuid.uuid4(),
+        thread_id=uuid.uuid4(),
+        seq=7,
+        kind=kind,
+        content="text",
+        meta=meta,
+        in_reply_to=6 if kind != EventKind.USER_MESSAGE else None,
+        correlation_id="cid",
+        client_msg_id=uuid.uuid4(),
+    )
+
+
+def test_a_user_message_envelope() -> None:
+    event = make_event(EventKind.USER_MESSAGE)
+    envelope = durable_envelope(event)
+    assert envelope["v"] == 1 and envelope["type"] == "chat_message"
+    assert envelope["event"] == "user_message" and envelope["seq"] == 7
+    assert envelope["thread_id"] == str(event.thread_id) and envelope["ts"].endswith("Z")
+    assert envelope["payload"] == {
+        "message_id": str(event.id),
+        "text": "text",
+        "client_msg_id": str(event.client_msg_id),
+    }
+
+
+def test_an_assistant_message_envelope_carries_its_cards() -> None:
+    envelope = durable_envelope(
+        make_event(EventKind.ASSISTANT_MESSAGE, recommendations=[{"id": 1}], agent="echo")
+    )
+    assert envelope["in_reply_to"] == 6
+    payload = envelope["payload"]
+    assert payload["recommendations"] == [{"id": 1}] and payload["agent"] == "echo"
+    assert payload["degraded"] is False and payload["cancelled"] is False
+
+
+def test_a_turn_failed_envelope_is_a_chat_error() -> None:
+    envelope = durable_envelope(
+        make_event(EventKind.TURN_FAILED, code="agent_error", retryable=True)
+    )
+    assert (envelope["type"], envelope["event"]) == ("chat_error", "turn_failed")
+    assert envelope["payload"] == {"code": "agent_error", "message": "text", "retryable": True}
+
+
+def test_an_ephemeral_envelope_has_no_seq() -> None:
+    envelope = ephemeral_envelope(
+        "chat_status", "typing", thread_id="t", payload={"value": True}, in_reply_to=3
+    )
+    assert envelope["seq"] is None and envelope["in_reply_to"] == 3

@@ -1,0 +1,82 @@
+"""A turn's life: claim once, run in thread order, end with exactly one terminal event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chat.messages import message_accept
+from chat.models import Event, Turn, TurnState
+from chat.turns import AGENT_FAILED, Reply, turn_claim, turn_finish, turn_next_queued
+
+pytestmark = pytest.mark.django_db
+
+
+def queued_turns(user: Any, count: int) -> list[Turn]:
+    acceptances = [
+        message_accept(
+            user_id=user.pk,
+            text=f"m{i}",
+            thread_id=None,
+            client_msg_id=None,
+            correlation_id=f"cid-{i}",
+        )
+        for i in range(count)
+    ]
+    return [Turn.objects.get(request_id=a.message_id) for a in acceptances]
+
+
+def test_it_claims_a_turn_once(make_user: Callable[..., Any]) -> None:
+    (turn,) = queued_turns(make_user(), 1)
+    claimed = turn_claim(turn.id)
+    assert claimed is not None and claimed.state == TurnState.RUNNING and claimed.attempts == 1
+    assert turn_claim(turn.id) is None  # a second delivery of the same task
+    turn.refresh_from_db()
+    assert turn.started_at is not None and turn.attempts == 1
+
+
+def test_it_holds_a_turn_back_while_an_earlier_one_is_unfinished(
+    make_user: Callable[..., Any],
+) -> None:
+    first, second = queued_turns(make_user(), 2)
+    assert turn_claim(second.id) is None  # first is still queued
+    assert turn_claim(first.id) is not None
+    assert turn_claim(second.id) is None  # first is running
+    turn_finish(first.id, Reply(text="done", agent="test"))
+    assert turn_next_queued(first.thread_id) == second
+    assert turn_claim(second.id) is not None
+
+
+def test_it_stores_one_terminal_event_with_the_reply(make_user: Callable[..., Any]) -> None:
+    (turn,) = queued_turns(make_user(), 1)
+    turn_claim(turn.id)
+    cards = [{"id": "L1", "title": "Flat"}]
+    event = turn_finish(turn.id, Reply(text="Here you go.", agent="test", recommendations=cards))
+    assert event is not None
+    assert (event.kind, event.seq, event.in_reply_to) == ("assistant_message", 2, 1)
+    assert event.meta["recommendations"] == cards  # CF-010: stored, not only sent
+    assert event.correlation_id == turn.correlation_id
+    turn.refresh_from_db()
+    assert turn.state == TurnState.SUCCEEDED and turn.reply == event and turn.finished_at
+
+
+def test_it_never_stores_a_second_terminal_event(make_user: Callable[..., Any]) -> None:
+    (turn,) = queued_turns(make_user(), 1)
+    turn_claim(turn.id)
+    assert turn_finish(turn.id, AGENT_FAILED) is not None
+    assert turn_finish(turn.id, Reply(text="late", agent="test")) is None
+    kinds = list(Event.objects.filter(thread_id=turn.thread_id).values_list("kind", flat=True))
+    assert kinds == ["user_message", "turn_failed"]
+    turn.refresh_from_db()
+    assert turn.state == TurnState.FAILED
+
+
+def test_a_cancelled_reply_ends_the_turn_as_cancelled(make_user: Callable[..., Any]) -> None:
+    (turn,) = queued_turns(make_user(), 1)
+    turn_claim(turn.id)
+    event = turn_finish(turn.id, Reply(text="Half", agent="test", cancelled=True))
+    assert event is not None and event.meta["cancelled"] is True
+    turn.refresh_from_db()
+    assert turn.state == TurnState.CANCELLED

@@ -1,0 +1,110 @@
+"""One chat turn end to end, as a browser sees it: HTTP 202, then frames on the socket."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.integration.stack import LiveStack, is_terminal, typing_off
+
+
+def send(stack: LiveStack, token: str, thread_id: str | None, text: str, **extra: Any) -> Any:
+    headers = extra.pop("headers", {})
+    with stack.client(token, **headers) as http:
+        response = http.post("/api/chat/", json={"message": text, "thread_id": thread_id, **extra})
+    assert response.status_code == 202, response.text
+    return response
+
+
+def test_it_delivers_a_turn_as_the_contract_orders_it(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    cid = str(uuid.uuid4())
+    with live_stack.socket(new_thread, owner[1], last_seq=0) as ws:
+        connected = ws.frame()
+        assert connected["type"] == "chat_status" and connected["event"] == "connected"
+        assert connected["payload"]["head_seq"] == 0
+        accepted = send(
+            live_stack,
+            owner[1],
+            new_thread,
+            "Hello. Is anyone there?",
+            headers={"X-Correlation-ID": cid},
+        )
+        frames = ws.until(typing_off)
+
+    body = accepted.json()
+    assert accepted.headers["X-Correlation-ID"] == cid
+    assert body["ok"] is True and body["status"] == "queued" and body["correlation_id"] == cid
+    assert body["thread_id"] == new_thread and body["seq"] == 1
+
+    events = [f["event"] for f in frames]
+    assert events[0] == "user_message" and events[1] == "typing"
+    assert events[-2:] == ["assistant_message", "typing"]
+    assert set(events[2:-2]) == {"token"} and len(events[2:-2]) >= 2
+
+    user, reply = frames[0], frames[-2]
+    assert user["seq"] == 1 and user["payload"]["text"] == "Hello. Is anyone there?"
+    assert user["payload"]["message_id"] == body["message_id"]
+    assert reply["seq"] == 2 and reply["in_reply_to"] == 1 and reply["type"] == "chat_message"
+    assert reply["payload"]["cancelled"] is False and reply["payload"]["recommendations"] == []
+    deltas = [f for f in frames if f["event"] == "token"]
+    offsets = [f["payload"]["offset"] for f in deltas]
+    assert offsets == sorted(offsets) and offsets[0] == 0
+    assert "".join(f["payload"]["text"] for f in deltas) == reply["payload"]["text"]
+    assert all(f["seq"] is None and f["in_reply_to"] == 1 for f in frames[1:-2])
+    assert {f["correlation_id"] for f in frames} == {cid}
+    assert all(f["v"] == 1 and f["thread_id"] == new_thread for f in frames)
+
+
+def test_it_uses_the_active_thread_when_none_is_named(
+    live_stack: LiveStack, user_token: Any
+) -> None:
+    _, token = user_token()
+    first = send(live_stack, token, None, "one").json()
+    second = send(live_stack, token, None, "two").json()
+    assert first["thread_id"] == second["thread_id"]
+    assert first["seq"] == 1 and second["seq"] > first["seq"]
+
+
+def test_it_answers_a_resend_with_the_first_response(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    client_msg_id = str(uuid.uuid4())
+    with live_stack.socket(new_thread, owner[1], last_seq=0) as ws:
+        ws.frame()
+        first = send(live_stack, owner[1], new_thread, "only once", client_msg_id=client_msg_id)
+        ws.until(typing_off)
+        again = send(live_stack, owner[1], new_thread, "only once", client_msg_id=client_msg_id)
+
+    assert again.json()["idempotent"] is True and first.json()["idempotent"] is False
+    for key in ("thread_id", "message_id", "seq", "client_msg_id", "correlation_id"):
+        assert again.json()[key] == first.json()[key]
+    with live_stack.client(owner[1]) as http:
+        page = http.get(f"/api/chat/threads/{new_thread}/events/").json()
+    assert [e["event"] for e in page["events"]] == ["user_message", "assistant_message"]
+
+
+def test_it_answers_a_burst_once_each_and_in_order(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    texts = [f"burst message {i}" for i in range(8)]
+    with live_stack.socket(new_thread, owner[1], last_seq=0) as ws:
+        ws.frame()
+        for text in texts:
+            send(live_stack, owner[1], new_thread, text)
+        durable: list[dict[str, Any]] = []
+        while sum(map(is_terminal, durable)) < len(texts):
+            frame = ws.frame(timeout=30)
+            if frame["seq"] is not None:
+                durable.append(frame)
+
+    assert [f["seq"] for f in durable] == list(range(1, 2 * len(texts) + 1))
+    users = [f for f in durable if f["event"] == "user_message"]
+    replies = [f for f in durable if is_terminal(f)]
+    assert [u["payload"]["text"] for u in users] == texts
+    # Each reply answers its own message, in the order they were sent.
+    assert [r["in_reply_to"] for r in replies] == [u["seq"] for u in users]
+    for user, reply in zip(users, replies, strict=True):
+        assert user["payload"]["text"] in reply["payload"]["text"]
+        assert reply["seq"] > user["seq"]

@@ -1,0 +1,182 @@
+"""Every error of the contract's list, with its status and the JSON error body."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from django.conf import settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+from tests.integration.conftest import stack_env
+from tests.integration.stack import LiveStack, Process, answers, free_port, start_web, wait_until
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["ok"] is False and body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and "Traceback" not in response.text
+    return dict(body["error"])
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "code"),
+    [
+        (b"", "application/json", "invalid_request"),
+        (b"{not json", "application/json", "invalid_json"),
+        (b"[1, 2]", "application/json", "invalid_request"),
+        (b'{"text": "hi"}', "application/json", "invalid_request"),
+        (b'{"message": 42}', "application/json", "invalid_request"),
+        (b'{"message": "hi", "thread_id": "not-a-uuid"}', "application/json", "invalid_request"),
+        (b'{"message": "hi", "client_msg_id": 7}', "application/json", "invalid_request"),
+        (b'{"message": "   "}', "application/json", "empty_message"),
+        (b'{"message": "a\\u0000b"}', "application/json", "invalid_request"),
+        (b'{"message": "\\ud800"}', "application/json", "invalid_request"),
+        (b'{"message": "hi"}', "text/plain", "unsupported_media_type"),
+    ],
+)
+def test_it_refuses_bad_bodies_with_400(
+    live_stack: LiveStack, owner: tuple[Any, str], body: bytes, content_type: str, code: str
+) -> None:
+    with live_stack.client(owner[1]) as http:
+        response = http.post("/api/chat/", content=body, headers={"Content-Type": content_type})
+    assert_error(response, 415 if code == "unsupported_media_type" else 400, code)
+
+
+def test_it_names_the_bad_field(live_stack: LiveStack, owner: tuple[Any, str]) -> None:
+    with live_stack.client(owner[1]) as http:
+        error = assert_error(http.post("/api/chat/", json={"message": 42}), 400, "invalid_request")
+    assert "message" in error["fields"]
+
+
+def test_it_refuses_a_message_over_the_limit_with_413(
+    live_stack: LiveStack, owner: tuple[Any, str]
+) -> None:
+    limit = settings.CHAT_MAX_MESSAGE_CHARS
+    with live_stack.client(owner[1]) as http:
+        assert_error(
+            http.post("/api/chat/", json={"message": "x" * (limit + 1)}), 413, "message_too_long"
+        )
+        assert http.post("/api/chat/", json={"message": "x" * limit}).status_code == 202
+        huge = b'{"message": "' + b"x" * 1_000_000 + b'"}'
+        response = http.post(
+            "/api/chat/", content=huge, headers={"Content-Type": "application/json"}
+        )
+        assert_error(response, 413, "payload_too_large")
+
+
+def test_it_refuses_missing_and_bad_tokens_with_401(
+    live_stack: LiveStack, owner: tuple[Any, str]
+) -> None:
+    user, _ = owner
+    expired = AccessToken.for_user(user)
+    expired.set_exp(lifetime=-timedelta(seconds=5))
+    for token in (None, "garbage", str(expired)):
+        with live_stack.client(token) as http:
+            for method, path in [("POST", "/api/chat/"), ("GET", "/api/chat/threads/")]:
+                response = http.request(method, path, json={"message": "hi"})
+                assert_error(
+                    response, 401, "not_authenticated" if token is None else "token_invalid"
+                )
+
+
+def test_it_hides_other_users_threads_behind_404(
+    live_stack: LiveStack, owner: tuple[Any, str], outsider: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.client(outsider[1]) as http:
+        for thread_id in (new_thread, str(uuid.uuid4()), "not-a-uuid"):
+            response = http.get(f"/api/chat/threads/{thread_id}/events/")
+            assert_error(response, 404, "thread_not_found")
+        for thread_id in (new_thread, str(uuid.uuid4())):
+            response = http.post("/api/chat/", json={"message": "hi", "thread_id": thread_id})
+            assert_error(response, 404, "thread_not_found")
+        threads = http.get("/api/chat/threads/").json()["threads"]
+    assert new_thread not in {t["thread_id"] for t in threads}
+    with live_stack.client(owner[1]) as http:
+        page = http.get(f"/api/chat/threads/{new_thread}/events/").json()
+    assert page["events"] == []  # the outsider's attempts stored nothing
+
+
+def test_it_validates_the_events_query(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.client(owner[1]) as http:
+        for query in ("after_seq=-1", "after_seq=x", "limit=0", "limit=5000"):
+            response = http.get(f"/api/chat/threads/{new_thread}/events/?{query}")
+            assert_error(response, 400, "invalid_request")
+
+
+def test_it_answers_unknown_urls_with_a_json_404(live_stack: LiveStack) -> None:
+    assert_error(httpx.get(f"{live_stack.url}/api/nothing-here/"), 404, "not_found")
+
+
+@pytest.fixture(scope="module")
+def throttled_web(
+    live_stack: LiveStack, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A second web process of the same stack with a send rate of 3 a minute."""
+    log_dir = tmp_path_factory.mktemp("throttled")
+    with django_db_blocker.unblock():
+        env = stack_env(log_dir, CHAT_SEND_RATE="3/min")
+    web, host = start_web(env, log_dir, name="web-throttled")
+    try:
+        wait_until(answers(f"http://{host}/healthz"), 30, "the throttled web process")
+        yield f"http://{host}"
+    finally:
+        web.stop()
+
+
+def test_it_throttles_a_fast_sender_with_429_and_retry_after(
+    throttled_web: str, owner: tuple[Any, str], outsider: tuple[Any, str]
+) -> None:
+    headers = {"Authorization": f"Bearer {owner[1]}"}
+    statuses = [
+        httpx.post(
+            f"{throttled_web}/api/chat/", json={"message": f"m{i}"}, headers=headers
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [202, 202, 202]
+    response = httpx.post(
+        f"{throttled_web}/api/chat/", json={"message": "one too many"}, headers=headers
+    )
+    assert_error(response, 429, "throttled")
+    assert int(response.headers["Retry-After"]) > 0
+    other = httpx.post(
+        f"{throttled_web}/api/chat/",
+        json={"message": "hi"},
+        headers={"Authorization": f"Bearer {outsider[1]}"},
+    )
+    assert other.status_code == 202  # the limit is per user
+
+
+def test_it_answers_503_when_redis_is_unreachable(
+    live_stack: LiveStack, owner: tuple[Any, str], django_db_blocker: Any, tmp_path: Path
+) -> None:
+    with django_db_blocker.unblock():
+        env = stack_env(tmp_path, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    web: Process
+    web, host = start_web(env, tmp_path, name="web-no-redis")
+    try:
+        wait_until(answers(f"http://{host}/healthz"), 30, "the web process without Redis")
+        response = httpx.post(
+            f"http://{host}/api/chat/",
+            json={"message": "hello?"},
+            headers={"Authorization": f"Bearer {owner[1]}"},
+            timeout=30,
+        )
+        assert_error(response, 503, "service_unavailable")
+        ready = httpx.get(f"http://{host}/readyz", timeout=30)
+    finally:
+        web.stop()
+    assert ready.status_code == 503
+    checks = ready.json()["checks"]
+    assert checks["database"] == "ok" and checks["redis"].startswith("failed")
+    with live_stack.client(owner[1]) as http:
+        assert http.get("/api/chat/threads/").json()["threads"] == []  # nothing was stored
