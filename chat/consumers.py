@@ -217,7 +217,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._send_raw(envelope)
 
     async def _send_raw(self, envelope: Envelope) -> None:
-        await self.send(text_data=json.dumps(envelope, ensure_ascii=False))
+        await self.send(text_data=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")))
 
     async def _send_status(
         self, event: str, payload: dict[str, Any], in_reply_to: int | None = None

@@ -2,7 +2,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from easy_islanders import health
-from easy_islanders.errors import json_not_found, json_server_error
+from easy_islanders.errors import (
+    json_bad_request,
+    json_forbidden,
+    json_not_found,
+    json_server_error,
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -12,5 +17,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
+handler400 = json_bad_request
+handler403 = json_forbidden
 handler404 = json_not_found
 handler500 = json_server_error

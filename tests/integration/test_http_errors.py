@@ -112,8 +112,10 @@ def test_it_validates_the_events_query(
             assert_error(response, 400, "invalid_request")
 
 
-def test_it_answers_unknown_urls_with_a_json_404(live_stack: LiveStack) -> None:
+def test_it_answers_unknown_urls_and_hosts_with_json(live_stack: LiveStack) -> None:
     assert_error(httpx.get(f"{live_stack.url}/api/nothing-here/"), 404, "not_found")
+    bad_host = httpx.get(f"{live_stack.url}/healthz", headers={"Host": "evil.example"})
+    assert_error(bad_host, 400, "bad_request")
 
 
 @pytest.fixture(scope="module")
