@@ -21,6 +21,8 @@ class AgentRequest:
     # Earlier messages of the thread, oldest first: the agent's only memory.
     history: tuple[HistoryMessage, ...]
     correlation_id: str
+    # When the turn must have ended (epoch seconds): retries must not run past it.
+    deadline_at: float = float("inf")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,10 @@ class FinalAnswer:
     """The end of a reply: its recommendation cards (the contract's RecItem dicts)."""
 
     recommendations: list[dict[str, Any]] = field(default_factory=list)
+    # True when the configured LLM failed and the local agent answered instead.
     degraded: bool = False
+    # The agent that actually answered, when not the one asked (a fallback).
+    agent: str | None = None
 
 
 AgentChunk = TextPiece | FinalAnswer

@@ -177,6 +177,7 @@ def _agent_request(turn: Turn) -> AgentRequest:
         message=message.content,
         history=history,
         correlation_id=turn.correlation_id,
+        deadline_at=turn.queued_at.timestamp() + settings.CHAT_TURN_DEADLINE_SECS,
     )
 
 
@@ -195,7 +196,7 @@ def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure:
             elif isinstance(chunk, FinalAnswer):
                 return Reply(
                     text="".join(pieces),
-                    agent=agent.name,
+                    agent=chunk.agent or agent.name,
                     recommendations=chunk.recommendations,
                     degraded=chunk.degraded,
                 )

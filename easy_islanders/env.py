@@ -64,6 +64,14 @@ def env_redis_url(name: str, default: str) -> str:
     return url
 
 
+def env_http_url(name: str, default: str) -> str:
+    """An http(s) URL, or empty for "not configured"."""
+    url = env_str(name, default).strip()
+    if url and (urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).hostname):
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL, got {url!r}")
+    return url
+
+
 def env_database(name: str, default: str) -> dict[str, object]:
     """Parse a PostgreSQL URL (postgres://user:password@host:port/dbname) into DATABASES form."""
     url = env_str(name, default)

@@ -16,6 +16,7 @@ from dotenv import load_dotenv
 from easy_islanders.env import (
     env_bool,
     env_database,
+    env_http_url,
     env_int,
     env_list,
     env_redis_url,
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "accounts",
+    "django.contrib.postgres",
+    "catalog",
     "agents",
     "chat",
     "observability",
@@ -147,6 +150,15 @@ CHAT_TURN_DEADLINE_SECS = env_int("CHAT_TURN_DEADLINE_SECS", 120, minimum=5)
 CHAT_REPLAY_MAX_EVENTS = env_int("CHAT_REPLAY_MAX_EVENTS", 5000, minimum=1)
 CHAT_TOKEN_EXPIRING_LEAD_SECS = env_int("CHAT_TOKEN_EXPIRING_LEAD_SECS", 60, minimum=1)
 CHAT_HISTORY_TURNS = env_int("CHAT_HISTORY_TURNS", 20, minimum=1)
+
+# --- The agent ------------------------------------------------------------------------------
+# Unset LLM_BASE_URL: the embedded local agent answers. Set: any OpenAI-compatible endpoint,
+# with the local agent as its fallback.
+LLM_BASE_URL = env_http_url("LLM_BASE_URL", "")
+LLM_API_KEY = env_str("LLM_API_KEY", "")
+LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
+LLM_TIMEOUT_SECS = env_int("LLM_TIMEOUT_SECS", 20, minimum=1)
+LLM_MAX_ATTEMPTS = env_int("LLM_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
 
 # --- Celery ---------------------------------------------------------------------------------
 WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 100, minimum=1)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/auth/", include("accounts.urls")),
     path("api/chat/", include("chat.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("catalog.urls")),
 ]
 
 handler400 = json_bad_request

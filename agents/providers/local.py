@@ -1,0 +1,33 @@
+"""The embedded agent: rules and the catalog, no network. The default, and the fallback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from agents.base import AgentChunk, AgentRequest, FinalAnswer, TextPiece
+from agents.memory import conversation_after
+from agents.replies import Answer, answer
+
+# Split after a sentence's closing punctuation and its space; the pieces join to the text.
+_AFTER_SENTENCE = re.compile(r"(?<=[.!?] )")
+
+
+class LocalAgent:
+    name = "local"
+
+    def __init__(self, today: Callable[[], date] = date.today) -> None:
+        self._today = today
+
+    def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
+        reply = self.answer(request)
+        for sentence in _AFTER_SENTENCE.split(reply.text):
+            if sentence:
+                yield TextPiece(sentence)
+        yield FinalAnswer(recommendations=reply.cards)
+
+    def answer(self, request: AgentRequest) -> Answer:
+        said = [m.text for m in request.history if m.role == "user"] + [request.message]
+        state, intent = conversation_after(said, self._today())
+        return answer(intent, state, request.message)

@@ -1,0 +1,60 @@
+"""Finding listings: structured filters first (every stated constraint is a filter, never a
+hint), then PostgreSQL full-text ranking of what is left, then price."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, QuerySet
+
+from catalog.models import Listing
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    category: str
+    district: str | None = None
+    area: str | None = None
+    kind: str | None = None
+    bedrooms: int | None = None
+    max_price: Decimal | None = None
+    currency: str | None = None
+    period: str | None = None
+    # Words to rank by ("sea view pool"); they order results, they do not exclude any.
+    text: str = ""
+    limit: int = 4
+
+
+def listings_search(query: ListingQuery) -> list[Listing]:
+    listings = _filtered(query)
+    words = [w for w in query.text.split() if w.isalnum()]
+    if words:
+        ranking = SearchQuery(" | ".join(words), search_type="raw", config="english")
+        listings = listings.annotate(rank=SearchRank(F("search_vector"), ranking)).order_by(
+            "-rank", "price_amount", "id"
+        )
+    else:
+        listings = listings.order_by("price_amount", "id")
+    return list(listings[: query.limit])
+
+
+def _filtered(query: ListingQuery) -> QuerySet[Listing]:
+    listings = Listing.objects.filter(category=query.category).defer("search_vector")
+    if query.area:
+        listings = listings.filter(area=query.area)
+    elif query.district:
+        listings = listings.filter(district=query.district)
+    if query.kind:
+        listings = listings.filter(kind=query.kind)
+    if query.bedrooms is not None:
+        listings = listings.filter(bedrooms=query.bedrooms)
+    if query.max_price is not None:
+        # A budget holds in its own currency and period, never converted.
+        listings = listings.filter(
+            price_amount__lte=query.max_price,
+            price_currency=query.currency or "GBP",
+            price_period=query.period,
+        )
+    return listings
