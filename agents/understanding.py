@@ -110,6 +110,7 @@ _DURATION = re.compile(
     r"(?P<unit>nights?|days?|weeks?|months?|years?)\b"
 )
 _PRICE_END = re.compile(r"(?:\d\s?k?|[£€₺$]|\b(?:" + _CURRENCY + r"))\s?(?:per\s|/\s?)?$")
+_FREQUENCY_END = re.compile(r"(?:once|twice|times|every|per)\s$")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -342,16 +343,17 @@ def _read_duration_and_dates(padded: str, today: date, reading: Reading) -> None
                 reading.slots["dates"] = {"start": start.isoformat(), "end": end.isoformat()}
                 reading.slots["duration"] = {"amount": (end - start).days, "unit": "night"}
                 return
-    match = _DURATION.search(padded)
-    if match:
+    for match in _DURATION.finditer(padded):
         raw = match.group("n")
         amount = 2 if raw == "couple of" else (3 if raw == "few" else number(raw))
-        unit = match.group("unit").rstrip("s")
-        # "a night" right after a price is its period ("£80 a night"), not a length of stay.
-        after_price = _PRICE_END.search(padded[: match.start()])
-        frequency = re.search(r"(?:once|twice|times|every|per)\s$", padded[: match.start()])
-        if amount and not (raw in ("a", "an") and (after_price or frequency)):
-            reading.slots["duration"] = {"amount": amount, "unit": unit}
+        # "a night" right after a price is its period ("£80 a night"), and "once a week" a
+        # frequency: neither is a length of stay.
+        before = padded[: match.start()]
+        if raw in ("a", "an") and (_PRICE_END.search(before) or _FREQUENCY_END.search(before)):
+            continue
+        if amount:
+            reading.slots["duration"] = {"amount": amount, "unit": match.group("unit").rstrip("s")}
+            return
 
 
 def _next_date(after: date, month: int, day: int) -> date | None:

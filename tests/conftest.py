@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+
+from catalog.seed import seed_catalog
+from tests.fake_llm import FakeLLM
 
 
 @pytest.fixture
@@ -18,3 +22,17 @@ def make_user(db: None) -> Callable[..., AbstractBaseUser]:
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, migrated, with the demo catalog (committed: the live stack sees it)."""
+    with django_db_blocker.unblock():
+        seed_catalog()
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLM]:
+    server = FakeLLM().start()
+    yield server
+    server.stop()
