@@ -85,26 +85,63 @@ def test_it_answers_a_resend_with_the_first_response(
     assert [e["event"] for e in page["events"]] == ["user_message", "assistant_message"]
 
 
+# Each message asks for something else, so each reply shows which message it answers.
+BURST = [
+    ("need a plumber in Lefkosa", "plumber"),
+    ("scuba diving in Kyrenia", "diving"),
+    ("fish restaurant in Girne", "fish restaurants"),
+    ("rent a car in Famagusta", "hire cars"),
+    ("electrician in Iskele", "electrician"),
+    ("horse riding near Kyrenia", "horse riding"),
+    ("kebab in Lefkosa", "kebab"),
+    ("SUV hire in Girne", "SUVs"),
+]
+
+
 def test_it_answers_a_burst_once_each_and_in_order(
     live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
 ) -> None:
-    texts = [f"burst message {i}" for i in range(8)]
     with live_stack.socket(new_thread, owner[1], last_seq=0) as ws:
         ws.frame()
-        for text in texts:
+        for text, _ in BURST:
             send(live_stack, owner[1], new_thread, text)
         durable: list[dict[str, Any]] = []
-        while sum(map(is_terminal, durable)) < len(texts):
+        while sum(map(is_terminal, durable)) < len(BURST):
             frame = ws.frame(timeout=30)
             if frame["seq"] is not None:
                 durable.append(frame)
 
-    assert [f["seq"] for f in durable] == list(range(1, 2 * len(texts) + 1))
+    assert [f["seq"] for f in durable] == list(range(1, 2 * len(BURST) + 1))
     users = [f for f in durable if f["event"] == "user_message"]
     replies = [f for f in durable if is_terminal(f)]
-    assert [u["payload"]["text"] for u in users] == texts
+    assert [u["payload"]["text"] for u in users] == [text for text, _ in BURST]
     # Each reply answers its own message, in the order they were sent.
     assert [r["in_reply_to"] for r in replies] == [u["seq"] for u in users]
-    for user, reply in zip(users, replies, strict=True):
-        assert user["payload"]["text"] in reply["payload"]["text"]
-        assert reply["seq"] > user["seq"]
+    for (_, topic), reply, user in zip(BURST, replies, users, strict=True):
+        assert reply["event"] == "assistant_message" and reply["seq"] > user["seq"]
+        assert topic in reply["payload"]["text"], (topic, reply["payload"]["text"])
+
+
+def test_it_recommends_cards_that_come_back_identically_from_history(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.socket(new_thread, owner[1], last_seq=0) as ws:
+        ws.frame()
+        send(live_stack, owner[1], new_thread, "2 bed flat in Kyrenia under £800 a month")
+        reply = next(f for f in ws.until(typing_off) if is_terminal(f))
+
+    cards = reply["payload"]["recommendations"]
+    assert reply["payload"]["agent"] == "local" and reply["payload"]["degraded"] is False
+    assert 1 <= len(cards) <= 4
+    for card in cards:
+        assert card["category"] == "property_rent_long" and card["city"] == "Girne"
+        assert card["metadata"]["bedrooms"] == 2 and card["price"]["amount"] <= 800
+        assert (card["price"]["currency"], card["price"]["period"]) == ("GBP", "month")
+    with live_stack.client(owner[1]) as http:
+        stored = http.get(f"/api/chat/threads/{new_thread}/events/").json()["events"][-1]
+        image = http.get(cards[0]["image_url"])
+    assert stored == reply  # CF-010: the stored event is the frame, cards included
+    assert image.status_code == 200 and image.headers["Content-Type"] == "image/svg+xml"
+    with live_stack.socket(new_thread, owner[1], last_seq=1) as ws:
+        ws.frame()
+        assert ws.frame() == reply

@@ -1,0 +1,109 @@
+"""Turns answered by an OpenAI-compatible LLM (our loopback server) through the live stack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+
+from tests.fake_llm import Behaviour, FakeLLM
+from tests.integration.conftest import stack_env
+from tests.integration.stack import (
+    LiveStack,
+    answers,
+    is_terminal,
+    start_web,
+    start_worker,
+    typing_off,
+    wait_until,
+)
+from tests.integration.test_chat_turn import send
+
+LLM_REDIS_URL = "redis://127.0.0.1:6379/12"  # a stack of its own: its own queue and sockets
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[FakeLLM]:
+    server = FakeLLM().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def llm_stack(
+    live_stack: LiveStack,
+    llm: FakeLLM,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveStack]:
+    redis.Redis.from_url(LLM_REDIS_URL).flushdb()
+    log_dir = tmp_path_factory.mktemp("llm-stack")
+    with django_db_blocker.unblock():
+        env = stack_env(
+            log_dir,
+            REDIS_URL=LLM_REDIS_URL,
+            LLM_BASE_URL=llm.base_url,
+            LLM_API_KEY="sk-fake",
+            LLM_MODEL="fake-model",
+            LLM_TIMEOUT_SECS="5",
+        )
+    web, host = start_web(env, log_dir, name="web-llm")
+    worker = start_worker(env, log_dir, name="worker-llm")
+    stack = LiveStack(host=host, log_dir=log_dir, web=web, worker=worker)
+    try:
+        wait_until(answers(f"{stack.url}/readyz"), 60, "the LLM stack to be ready")
+        yield stack
+    finally:
+        worker.stop()
+        web.stop()
+
+
+def reply_to(stack: LiveStack, token: str, text: str) -> dict[str, Any]:
+    with stack.client(token) as http:
+        thread_id = http.post("/api/chat/threads/", json={}).json()["thread_id"]
+    with stack.socket(thread_id, token, last_seq=0) as ws:
+        ws.frame()
+        accepted = send(stack, token, thread_id, text).json()
+        frames = ws.until(typing_off, timeout=30)
+    reply = next(f for f in frames if is_terminal(f))
+    assert reply["correlation_id"] == accepted["correlation_id"]
+    streamed = "".join(f["payload"]["text"] for f in frames if f["event"] == "token")
+    assert streamed == reply["payload"]["text"]
+    return reply
+
+
+def test_an_llm_turn_streams_its_words_and_recommends_from_the_catalog(
+    llm_stack: LiveStack, llm: FakeLLM, owner: tuple[Any, str]
+) -> None:
+    llm.then(
+        Behaviour(
+            tool_call={
+                "name": "search_listings",
+                "arguments": {"category": "car_rental", "district": "Girne"},
+            }
+        ),
+        Behaviour(text=["I found ", "some cars ", "in Girne."]),
+    )
+    reply = reply_to(llm_stack, owner[1], "I need an SUV in Kyrenia, max £90 a day")
+    payload = reply["payload"]
+    assert payload["text"] == "I found some cars in Girne."
+    assert payload["agent"] == "openai" and payload["degraded"] is False
+    assert payload["recommendations"]
+    for card in payload["recommendations"]:
+        assert card["category"] == "car_rental" and card["city"] == "Girne"
+        assert card["metadata"]["kind"] == "suv" and card["price"]["amount"] <= 90
+    assert llm.requests[-1].headers["x-correlation-id"] == reply["correlation_id"]
+
+
+def test_an_llm_outage_degrades_to_the_local_agent(
+    llm_stack: LiveStack, llm: FakeLLM, owner: tuple[Any, str]
+) -> None:
+    llm.then(*[Behaviour(status=503)] * 3)
+    reply = reply_to(llm_stack, owner[1], "need a plumber in Lefkosa")
+    payload = reply["payload"]
+    assert reply["event"] == "assistant_message"
+    assert payload["degraded"] is True and payload["agent"] == "local"
+    assert "plumber" in payload["text"] and "503" not in payload["text"]
+    assert {c["metadata"]["kind"] for c in payload["recommendations"]} == {"plumber"}
