@@ -79,12 +79,16 @@ def fuzzy_find(tokens: list[str], vocabulary: dict[str, str], cutoff: float = 0.
         if len(token) < 5 or token in _NEVER_FUZZY:
             continue
         best, score = None, cutoff
+        matcher = SequenceMatcher(None, b=token)  # b is cached: one analysis per token
         for key, value in vocabulary.items():
             if " " in key or abs(len(key) - len(token)) > 2:
                 continue
-            ratio = SequenceMatcher(None, token, key).ratio()
-            if ratio >= score:
-                best, score = value, ratio
+            matcher.set_seq1(key)
+            # The cheap upper bounds first: most keys are ruled out without a full ratio.
+            if matcher.real_quick_ratio() >= score and matcher.quick_ratio() >= score:
+                ratio = matcher.ratio()
+                if ratio >= score:
+                    best, score = value, ratio
         if best is not None:
             return best
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -236,7 +237,13 @@ class Reading:
         return bool(self.family or self.deal or self.term or self.slots or self.features)
 
 
+@lru_cache(maxsize=4096)
 def read(text: str, today: date) -> Reading:
+    """Cached: every turn re-reads the thread's earlier messages. Callers must not mutate it."""
+    return _read(text, today)
+
+
+def _read(text: str, today: date) -> Reading:
     folded = fold(text)
     # Words and the signs that carry meaning here, one space apart, padded for phrase lookups.
     padded = " " + " ".join(_SPACED.sub(" ", folded).split()) + " "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 # District (local name, as cards show it) → English names people use.
 DISTRICTS: dict[str, tuple[str, ...]] = {
@@ -55,6 +56,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@cache
 def district_names() -> dict[str, str]:
     """Every folded name of a district (local and English) → the district's local name."""
     names = {fold(d): d for d in DISTRICTS}
@@ -63,6 +65,7 @@ def district_names() -> dict[str, str]:
     return names
 
 
+@cache
 def area_names() -> dict[str, str]:
     """Every folded area name → the area's local name."""
     return {fold(area): area for area in AREAS}
