@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -11,31 +12,51 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from accounts.tokens import TokenIdentity, TokenRejected, access_token_identity
-from chat.delivery import Action, DeliveryCursor
+from chat.delivery import Action, DeliveryCursor, StreamCursor
 from chat.envelopes import Envelope, EnvelopeType, ephemeral_envelope
 from chat.errors import ThreadForbidden, ThreadNotFound
 from chat.publishing import thread_group
-from chat.sockets import SocketOpening, catch_up, socket_open
+from chat.sockets import (
+    SLOT_REFRESH_SECS,
+    SocketOpening,
+    catch_up,
+    socket_open,
+    socket_slot_refresh,
+    socket_slot_release,
+    socket_slot_take,
+)
+from chat.streaming import inflight_text
+from chat.turns import turn_cancel
 from observability.correlation import clean_correlation_id, correlation_enter
 
 logger = logging.getLogger(__name__)
 
+CLOSE_GOING_AWAY = 1001
+CLOSE_INTERNAL_ERROR = 1011
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_MANY = 4429
+MAX_CLIENT_FRAME_CHARS = 16 * 1024
+
+# Open chat sockets of this process, so a shutdown can say goodbye (1001) to each.
+open_sockets: set[ChatConsumer] = set()
 
 
 class BadFrame(Exception):
     pass
 
 
-def parse_client_frame(text: str | None, data: bytes | None) -> dict[str, Any]:
+def parse_client_frame(text: str | None) -> dict[str, Any]:
     if text is None:
         raise BadFrame("Frames must be JSON text.")
+    if len(text) > MAX_CLIENT_FRAME_CHARS:
+        raise BadFrame("The frame is too large.")
     try:
         frame = json.loads(text)
     except (ValueError, RecursionError):
@@ -58,8 +79,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
     thread_id: str
     user_id: int | None = None
     cursor: DeliveryCursor | None = None
-    expires_at: datetime | None = None
     _expiry_task: asyncio.Task[None] | None = None
+    _keepalive_task: asyncio.Task[None] | None = None
     _opened_at: float = 0.0
 
     # --- Connection --------------------------------------------------------------------------
@@ -68,6 +89,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Accept first: closing during the handshake becomes an HTTP 403 and browsers see 1006.
         await self.accept()
         self._opened_at = time.monotonic()
+        self.streams = StreamCursor()
         query = parse_qs(self.scope["query_string"].decode("latin-1"))
         correlation_enter(clean_correlation_id((query.get("cid") or [None])[0]))
         self.thread_id = self.scope["url_route"]["kwargs"]["thread_id"]
@@ -86,12 +108,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except ThreadNotFound:
             await self._refuse(CLOSE_NOT_FOUND, "no such thread")
             return
+        if not await socket_slot_take(opening.identity.user_id, self.channel_name):
+            await self._refuse(CLOSE_TOO_MANY, "too many sockets for this user")
+            return
         await self._opened(opening)
 
     async def _opened(self, opening: SocketOpening) -> None:
         self.user_id = opening.identity.user_id
         self.cursor = DeliveryCursor(opening.delivered_before_replay)
+        open_sockets.add(self)
         await self._renew_expiry(opening.identity)
+        self._keepalive_task = asyncio.create_task(self._keep_slot())
         await self._send_status(
             "connected",
             {
@@ -104,10 +131,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._send_status("resync_required", {"head_seq": opening.head_seq})
         for envelope in opening.replay:
             await self._send(envelope)
-        if opening.typing_in_reply_to is not None:
-            await self._send_status(
-                "typing", {"value": True}, in_reply_to=opening.typing_in_reply_to
-            )
+        if opening.running is not None:
+            await self._join_stream(opening)
         logger.info(
             "ws_connected",
             extra=self._log_context(
@@ -115,16 +140,47 @@ class ChatConsumer(AsyncWebsocketConsumer):
             ),
         )
 
+    async def _join_stream(self, opening: SocketOpening) -> None:
+        """Mid-stream: typing, then the text generated so far; live pieces continue from it."""
+        running = opening.running
+        assert running is not None
+        await self._send_raw(
+            ephemeral_envelope(
+                "chat_status",
+                "typing",
+                thread_id=self.thread_id,
+                payload={"value": True},
+                in_reply_to=running.seq,
+                correlation_id=running.correlation_id,
+            )
+        )
+        text = await inflight_text(running.id)
+        if text:
+            self.streams.sent(running.seq, 0, text)
+            await self._send_raw(
+                ephemeral_envelope(
+                    "chat_delta",
+                    "token",
+                    thread_id=self.thread_id,
+                    payload={"text": text, "offset": 0},
+                    in_reply_to=running.seq,
+                    correlation_id=running.correlation_id,
+                )
+            )
+
     async def _refuse(self, code: int, reason: str) -> None:
         await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
         logger.info("ws_refused", extra=self._log_context(code=code, reason=reason))
         await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
-        if self._expiry_task is not None:
-            self._expiry_task.cancel()
+        open_sockets.discard(self)
+        for task in (self._expiry_task, self._keepalive_task):
+            if task is not None:
+                task.cancel()
         await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
         if self.user_id is not None:
+            await socket_slot_release(self.user_id, self.channel_name)
             logger.info(
                 "ws_disconnected",
                 extra=self._log_context(
@@ -132,13 +188,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 ),
             )
 
+    async def say_goodbye(self) -> None:
+        """The server is shutting down: close with 1001 so clients reconnect elsewhere."""
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.close(code=CLOSE_GOING_AWAY), 1)
+
     # --- Client frames ----------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.cursor is None:
             return  # refused socket: closing
         try:
-            frame = parse_client_frame(text_data, bytes_data)
+            frame = parse_client_frame(text_data)
         except BadFrame as exc:
             await self._bad_request(str(exc))
             return
@@ -148,9 +209,22 @@ class ChatConsumer(AsyncWebsocketConsumer):
         elif kind == "auth":
             await self._renew_auth(frame.get("token"))
         elif kind == "cancel":
-            await self._bad_request("Cancelling a turn is not available yet.")
+            await self._cancel(frame.get("in_reply_to"))
         else:
             await self._bad_request(f"Unknown frame type {kind[:40]!r}.")
+
+    async def _cancel(self, in_reply_to: Any) -> None:
+        if in_reply_to is not None and (
+            not isinstance(in_reply_to, int) or isinstance(in_reply_to, bool)
+        ):
+            await self._bad_request('"in_reply_to" must be the seq of the message.')
+            return
+        assert self.user_id is not None
+        turn = await database_sync_to_async(turn_cancel)(self.user_id, self.thread_id, in_reply_to)
+        await self._send_status(
+            "cancel_requested",
+            {"in_reply_to": turn.seq if turn else in_reply_to, "found": turn is not None},
+        )
 
     async def _renew_auth(self, token: Any) -> None:
         try:
@@ -169,12 +243,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._send_status("token_renewed", {"token_expires_at": _iso(identity.expires_at)})
         logger.info("ws_auth_renewed", extra=self._log_context())
 
-    # --- Token expiry -----------------------------------------------------------------------
+    # --- Token expiry and liveness ----------------------------------------------------------
 
     async def _renew_expiry(self, identity: TokenIdentity) -> None:
         if self._expiry_task is not None:
             self._expiry_task.cancel()
-        self.expires_at = identity.expires_at
         self._expiry_task = asyncio.create_task(self._expire_at(identity.expires_at))
 
     async def _expire_at(self, expires_at: datetime) -> None:
@@ -186,15 +259,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
         logger.info("ws_token_expired", extra=self._log_context())
         await self.close(code=CLOSE_UNAUTHORIZED)
 
+    async def _keep_slot(self) -> None:
+        assert self.user_id is not None
+        while True:
+            await asyncio.sleep(SLOT_REFRESH_SECS)
+            await socket_slot_refresh(self.user_id, self.channel_name)
+
     # --- Live frames from the thread's group ------------------------------------------------
 
     async def chat_event(self, message: dict[str, Any]) -> None:
         envelope: Envelope = message["envelope"]
-        seq = envelope["seq"]
         if self.cursor is None:
             return
+        seq = envelope["seq"]
         if seq is None:
-            await self._send_raw(envelope)
+            await self._live_ephemeral(envelope)
             return
         action = self.cursor.action_for(seq)
         if action is Action.FILL_GAP:
@@ -207,6 +286,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
             action = self.cursor.action_for(seq)
         if action is Action.SEND:
             await self._send(envelope)
+        if envelope["in_reply_to"] is not None:
+            self.streams.ended(envelope["in_reply_to"])
+
+    async def _live_ephemeral(self, envelope: Envelope) -> None:
+        if envelope["type"] == "chat_delta" and envelope["in_reply_to"] is not None:
+            # Drop what this socket already has (the text-so-far sent when it joined).
+            payload = envelope["payload"]
+            fresh = self.streams.unsent(envelope["in_reply_to"], payload["offset"], payload["text"])
+            if fresh is None:
+                return
+            offset, text = fresh
+            envelope = {**envelope, "payload": {"text": text, "offset": offset}}
+        await self._send_raw(envelope)
 
     # --- Sending ----------------------------------------------------------------------------
 
@@ -217,7 +309,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._send_raw(envelope)
 
     async def _send_raw(self, envelope: Envelope) -> None:
-        await self.send(text_data=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")))
+        data = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        try:
+            await asyncio.wait_for(
+                self.send(text_data=data), settings.CHAT_SOCKET_SEND_TIMEOUT_SECS
+            )
+        except TimeoutError:
+            # The client stopped reading: let it go rather than buffer for it without bound.
+            logger.warning("ws_slow_consumer_closed", extra=self._log_context())
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.close(code=CLOSE_INTERNAL_ERROR), 1)
+            raise StopConsumer() from None
 
     async def _send_status(
         self, event: str, payload: dict[str, Any], in_reply_to: int | None = None
@@ -249,13 +351,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         return {"thread_id": self.thread_id, "user_id": self.user_id, **fields}
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 class UnknownSocketConsumer(AsyncWebsocketConsumer):
     """Any other socket path: accept, then close 4404 (no such thread)."""
 
     async def connect(self) -> None:
         await self.accept()
         await self.close(code=CLOSE_NOT_FOUND)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

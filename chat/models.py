@@ -108,7 +108,12 @@ class Turn(models.Model):
     )
     correlation_id = models.CharField(max_length=64)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The worker (Celery hostname) running it; a turn whose worker stopped beating is re-queued.
+    claimed_by = models.CharField(max_length=200, blank=True)
     queued_at = models.DateTimeField(default=timezone.now)
+    # When it was last handed to the broker: a queued turn not claimed for long is handed again.
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     first_token_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -40,14 +40,14 @@ class _LoopThread:
         self._pid = 0
 
     def run(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
-        future = asyncio.run_coroutine_threadsafe(coro, self._running_loop())
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop())
         try:
             return future.result(timeout)
         except BaseException:
             future.cancel()
             raise
 
-    def _running_loop(self) -> asyncio.AbstractEventLoop:
+    def loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
             # A forked child must not reuse its parent's loop (its thread did not survive).
             if self._loop is None or self._pid != os.getpid():
@@ -59,17 +59,19 @@ class _LoopThread:
             return self._loop
 
 
-_loop_thread = _LoopThread()
+loop_thread = _LoopThread()
+
+
+async def group_send(envelope: Envelope) -> None:
+    """Send a frame to every socket of its thread (from async code). May raise."""
+    message = {"type": CHAT_EVENT, "envelope": envelope}
+    await get_channel_layer().group_send(thread_group(envelope["thread_id"]), message)
 
 
 def publish(envelope: Envelope) -> None:
     """Ring the thread's doorbell with this frame, from sync code. Logs and returns on failure."""
-    message = {"type": CHAT_EVENT, "envelope": envelope}
-    layer = get_channel_layer()
     try:
-        _loop_thread.run(
-            layer.group_send(thread_group(envelope["thread_id"]), message), PUBLISH_TIMEOUT_SECS
-        )
+        loop_thread.run(group_send(envelope), PUBLISH_TIMEOUT_SECS)
     except Exception as exc:
         logger.warning(
             "publish_failed",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -12,6 +14,16 @@ from chat.envelopes import Envelope, durable_envelope
 from chat.history import events_after
 from chat.models import Thread, Turn, TurnState
 from chat.threads import thread_access
+from easy_islanders.redis import async_redis_client
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunningTurn:
+    id: UUID
+    seq: int
+    correlation_id: str
 
 
 @dataclass(frozen=True)
@@ -23,7 +35,8 @@ class SocketOpening:
     replay: list[Envelope]
     resumed_from: int | None
     resync_required: bool
-    typing_in_reply_to: int | None
+    # The turn being answered right now, if any: the socket shows typing and the text so far.
+    running: RunningTurn | None
 
     @property
     def delivered_before_replay(self) -> int:
@@ -50,7 +63,7 @@ def socket_open(token: str | None, thread_id: str, last_seq: int | None) -> Sock
             replay = [durable_envelope(e) for e in events_after(thread.pk, last_seq, missed)]
     running = (
         Turn.objects.filter(thread_id=thread.pk, state=TurnState.RUNNING)
-        .values_list("seq", flat=True)
+        .values_list("id", "seq", "correlation_id")
         .first()
     )
     return SocketOpening(
@@ -60,7 +73,7 @@ def socket_open(token: str | None, thread_id: str, last_seq: int | None) -> Sock
         replay=replay,
         resumed_from=last_seq,
         resync_required=resync,
-        typing_in_reply_to=running,
+        running=RunningTurn(*running) if running else None,
     )
 
 
@@ -68,3 +81,46 @@ def catch_up(thread_id: str, after_seq: int, up_to_seq: int) -> list[Envelope]:
     """The durable events after `after_seq` up to `up_to_seq`, to fill a gap in live frames."""
     events = events_after(UUID(thread_id), after_seq, up_to_seq - after_seq)
     return [durable_envelope(e) for e in events]
+
+
+# --- Sockets per user ------------------------------------------------------------------------
+# A sorted set per user: socket channel → last sign of life. A socket refreshes its entry every
+# SLOT_REFRESH_SECS; entries of sockets that died without a goodbye expire after SLOT_TTL_SECS.
+SLOT_TTL_SECS = 90
+SLOT_REFRESH_SECS = 30
+
+
+def _slots_key(user_id: int) -> str:
+    return f"ei:ws:user:{user_id}"
+
+
+async def socket_slot_take(user_id: int, channel: str) -> bool:
+    """Count this socket against the user's limit; False when the user is already at it."""
+    key, now = _slots_key(user_id), time.time()
+    try:
+        async with async_redis_client().pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(key, 0, now - SLOT_TTL_SECS)
+            pipe.zadd(key, {channel: now})
+            pipe.zcard(key)
+            pipe.expire(key, SLOT_TTL_SECS)
+            _, _, count, _ = await pipe.execute()
+        if count > settings.CHAT_MAX_SOCKETS_PER_USER:
+            await async_redis_client().zrem(key, channel)
+            return False
+    except Exception as exc:  # Redis down: let the socket in rather than lock everyone out
+        logger.warning("ws_slot_check_failed", extra={"error": type(exc).__name__})
+    return True
+
+
+async def socket_slot_refresh(user_id: int, channel: str) -> None:
+    try:
+        await async_redis_client().zadd(_slots_key(user_id), {channel: time.time()}, xx=True)
+    except Exception as exc:
+        logger.warning("ws_slot_check_failed", extra={"error": type(exc).__name__})
+
+
+async def socket_slot_release(user_id: int, channel: str) -> None:
+    try:
+        await async_redis_client().zrem(_slots_key(user_id), channel)
+    except Exception as exc:
+        logger.warning("ws_slot_check_failed", extra={"error": type(exc).__name__})

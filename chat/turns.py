@@ -1,23 +1,29 @@
-"""A turn's life: queue it, claim it, run the agent, store exactly one terminal event."""
+"""A turn's states: queued → running → succeeded / failed / cancelled, each change conditional.
+
+Every change that ends a turn goes through `turn_finish`, which stores exactly one terminal
+event and, after commit, publishes it and then `typing: false`, whatever the path (reply,
+failure, cancel, deadline).
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from agents.base import AgentRequest, FinalAnswer, HistoryMessage, TextPiece
-from agents.registry import supervisor_agent
 from chat.envelopes import durable_envelope, ephemeral_envelope
 from chat.errors import QueueUnavailable
 from chat.models import UNFINISHED_STATES, Event, EventKind, Turn, TurnState
 from chat.publishing import publish
 from chat.sequencing import event_append, thread_lock
+from chat.stopping import CANCEL, REQUEUED, turn_stop_request
+from chat.threads import thread_access
 from easy_islanders.celery import app as celery_app
 from observability.celery import CORRELATION_HEADER
 
@@ -29,7 +35,7 @@ RUN_TURN_TASK = "chat.run_turn"
 @dataclass(frozen=True)
 class Reply:
     text: str
-    agent: str
+    agent: str | None
     recommendations: list[dict[str, Any]] = field(default_factory=list)
     degraded: bool = False
     cancelled: bool = False
@@ -50,6 +56,11 @@ AGENT_FAILED = Failure(
 NOT_QUEUED = Failure(
     code="queue_unavailable",
     message="The chat service could not queue your message. Please send it again.",
+    retryable=True,
+)
+DEADLINE_EXCEEDED = Failure(
+    code="deadline_exceeded",
+    message="Sorry, that took too long to answer. Please try again.",
     retryable=True,
 )
 
@@ -85,6 +96,13 @@ def turn_next_queued(thread_id: UUID) -> Turn | None:
     return Turn.objects.filter(thread_id=thread_id, state=TurnState.QUEUED).order_by("seq").first()
 
 
+def turn_is_next(turn: Turn) -> bool:
+    """No earlier turn of its thread is unfinished."""
+    return not Turn.objects.filter(
+        thread_id=turn.thread_id, seq__lt=turn.seq, state__in=UNFINISHED_STATES
+    ).exists()
+
+
 def _enqueue_next(thread_id: UUID) -> None:
     """Queue the thread's next waiting turn; its own delivery was skipped while this one ran."""
     following = turn_next_queued(thread_id)
@@ -93,15 +111,36 @@ def _enqueue_next(thread_id: UUID) -> None:
     try:
         turn_enqueue(following)
     except Exception as exc:
+        # The sweeper hands it to the broker again once the broker is back.
         logger.error(
             "turn_enqueue_failed", extra={"turn_id": str(following.id), "error": type(exc).__name__}
         )
 
 
+def turn_requeue(turn: Turn, *, from_worker: str | None, now: datetime) -> bool:
+    """Hand a turn to the broker again: a running one whose worker died, or a queued one the
+    broker lost (Redis restarted empty). Conditional, so racing sweeps requeue it once."""
+    still = Q(pk=turn.pk)
+    still &= (
+        Q(state=TurnState.RUNNING, claimed_by=from_worker)
+        if from_worker
+        else Q(state=TurnState.QUEUED, enqueued_at=turn.enqueued_at)
+    )
+    if not Turn.objects.filter(still).update(
+        state=TurnState.QUEUED, claimed_by="", enqueued_at=now
+    ):
+        return False
+    if from_worker:
+        turn_stop_request(turn.pk, REQUEUED)  # in case that worker is only slow, not dead
+    turn_enqueue(turn)
+    logger.warning("turn_requeued", extra={"turn_id": str(turn.pk), "from_worker": from_worker})
+    return True
+
+
 # --- Claiming --------------------------------------------------------------------------------
 
 
-def turn_claim(turn_id: UUID) -> Turn | None:
+def turn_claim(turn_id: UUID, worker: str) -> Turn | None:
     """Move the turn from queued to running, or return None when it must not run now.
 
     None when another delivery of the task claimed it first (the conditional UPDATE changes
@@ -113,115 +152,41 @@ def turn_claim(turn_id: UUID) -> Turn | None:
         return None
     # No lock is needed: an earlier turn counts while queued *or* running, so whichever way
     # this races with it finishing, one of the two ends up enqueueing this turn.
-    earlier_unfinished = Turn.objects.filter(
-        thread_id=turn.thread_id, seq__lt=turn.seq, state__in=UNFINISHED_STATES
-    ).exists()
-    if earlier_unfinished:
+    if not turn_is_next(turn):
         logger.info("turn_waits_for_earlier", extra={"turn_id": str(turn_id)})
         return None
     started_at = timezone.now()
     claimed = Turn.objects.filter(pk=turn_id, state=TurnState.QUEUED).update(
-        state=TurnState.RUNNING, started_at=started_at, attempts=turn.attempts + 1
+        state=TurnState.RUNNING,
+        started_at=started_at,
+        attempts=turn.attempts + 1,
+        claimed_by=worker,
     )
     if not claimed:
         return None  # another delivery got there first
-    turn.state, turn.started_at, turn.attempts = TurnState.RUNNING, started_at, turn.attempts + 1
+    turn.state, turn.started_at, turn.claimed_by = TurnState.RUNNING, started_at, worker
+    turn.attempts += 1
     return turn
-
-
-# --- Running ---------------------------------------------------------------------------------
-
-
-def turn_run(turn_id: UUID) -> None:
-    """Run one claimed turn to its single terminal event. Safe to call twice for one turn."""
-    turn = turn_claim(turn_id)
-    if turn is None:
-        logger.info("turn_claim_skipped", extra={"turn_id": str(turn_id)})
-        return
-    logger.info(
-        "turn_started",
-        extra={"turn_id": str(turn.id), "thread_id": str(turn.thread_id), "attempt": turn.attempts},
-    )
-    request = _agent_request(turn)
-    # The agent may wait seconds on the network: give the connection back to the pool meanwhile.
-    close_old_connections()
-    _publish_typing(turn, True)
-    try:
-        outcome = _generate(turn, request)
-        turn_finish(turn.id, outcome)
-    finally:
-        _publish_typing(turn, False)
-
-
-def _agent_request(turn: Turn) -> AgentRequest:
-    message = Event.objects.only("content").get(pk=turn.request_id)
-    earlier = (
-        Event.objects.filter(
-            thread_id=turn.thread_id,
-            seq__lt=turn.seq,
-            kind__in=[EventKind.USER_MESSAGE, EventKind.ASSISTANT_MESSAGE],
-        )
-        .order_by("-seq")
-        .only("kind", "content", "meta")[: settings.CHAT_HISTORY_TURNS * 2]
-    )
-    history = tuple(
-        HistoryMessage(
-            role="user" if e.kind == EventKind.USER_MESSAGE else "assistant",
-            text=e.content,
-            meta=e.meta,
-        )
-        for e in reversed(list(earlier))
-    )
-    return AgentRequest(
-        thread_id=str(turn.thread_id),
-        message=message.content,
-        history=history,
-        correlation_id=turn.correlation_id,
-        deadline_at=turn.queued_at.timestamp() + settings.CHAT_TURN_DEADLINE_SECS,
-    )
-
-
-def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure:
-    agent = supervisor_agent()
-    pieces: list[str] = []
-    offset = 0
-    try:
-        for chunk in agent.stream(request):
-            if isinstance(chunk, TextPiece) and chunk.text:
-                if offset == 0:
-                    Turn.objects.filter(pk=turn.id).update(first_token_at=timezone.now())
-                _publish_delta(turn, chunk.text, offset)
-                pieces.append(chunk.text)
-                offset += len(chunk.text)
-            elif isinstance(chunk, FinalAnswer):
-                return Reply(
-                    text="".join(pieces),
-                    agent=chunk.agent or agent.name,
-                    recommendations=chunk.recommendations,
-                    degraded=chunk.degraded,
-                )
-    except Exception:
-        logger.exception("turn_agent_failed", extra={"turn_id": str(turn.id), "agent": agent.name})
-        return AGENT_FAILED
-    logger.error("turn_agent_no_final_answer", extra={"turn_id": str(turn.id), "agent": agent.name})
-    return AGENT_FAILED
 
 
 # --- Finishing -------------------------------------------------------------------------------
 
 
-def turn_finish(turn_id: UUID, outcome: Reply | Failure) -> Event | None:
-    """Store the turn's one terminal event and state. None if the turn had already ended."""
+def turn_finish(
+    turn_id: UUID, outcome: Reply | Failure, *, worker: str | None = None
+) -> Event | None:
+    """Store the turn's one terminal event and state; None if it had already ended (or, for a
+    `worker`, if the turn is no longer that worker's)."""
     with transaction.atomic():
         turn = Turn.objects.get(pk=turn_id)
         # Every path that ends a turn takes the thread lock first, so two of them (a late
         # redelivery and a deadline, say) cannot both see it unfinished.
         thread = thread_lock(turn.thread_id)
         state = _terminal_state(outcome)
-        ended = Turn.objects.filter(pk=turn_id, state__in=UNFINISHED_STATES).update(
-            state=state, finished_at=timezone.now()
-        )
-        if not ended:
+        unfinished = Q(pk=turn_id, state__in=UNFINISHED_STATES)
+        if worker is not None:
+            unfinished &= Q(state=TurnState.RUNNING, claimed_by=worker)
+        if not Turn.objects.filter(unfinished).update(state=state, finished_at=timezone.now()):
             return None
         kind, content, meta = _terminal_event(outcome)
         event = event_append(
@@ -233,8 +198,7 @@ def turn_finish(turn_id: UUID, outcome: Reply | Failure) -> Event | None:
             correlation_id=turn.correlation_id,
         )
         Turn.objects.filter(pk=turn_id).update(reply=event)
-        transaction.on_commit(lambda: publish(durable_envelope(event)), robust=True)
-        transaction.on_commit(lambda: _enqueue_next(turn.thread_id), robust=True)
+        transaction.on_commit(lambda: _announce_end(turn, event), robust=True)
     logger.info(
         "turn_finished",
         extra={
@@ -245,6 +209,12 @@ def turn_finish(turn_id: UUID, outcome: Reply | Failure) -> Event | None:
         },
     )
     return event
+
+
+def _announce_end(turn: Turn, event: Event) -> None:
+    publish(durable_envelope(event))
+    typing_publish(turn, False)
+    _enqueue_next(turn.thread_id)
 
 
 def _terminal_state(outcome: Reply | Failure) -> TurnState:
@@ -267,29 +237,38 @@ def _terminal_event(outcome: Reply | Failure) -> tuple[EventKind, str, dict[str,
     return EventKind.ASSISTANT_MESSAGE, outcome.text, meta
 
 
+# --- Cancelling ------------------------------------------------------------------------------
+
+
+def turn_cancel(user_id: int, thread_id: UUID | str, in_reply_to: int | None = None) -> Turn | None:
+    """Cancel the thread's unfinished turn (the one answering `in_reply_to`, else the oldest).
+
+    A queued turn ends at once; a running one is asked to stop and ends with its partial text
+    (`cancelled: true`). None when there is nothing to cancel. Raises ThreadNotFound.
+    """
+    thread = thread_access(user_id, thread_id)
+    turns = Turn.objects.filter(thread=thread, state__in=UNFINISHED_STATES).order_by("seq")
+    turn = (turns.filter(seq=in_reply_to) if in_reply_to is not None else turns).first()
+    if turn is None:
+        return None
+    Turn.objects.filter(pk=turn.pk).update(cancel_requested_at=timezone.now())
+    turn_stop_request(turn.pk, CANCEL)
+    if turn.state == TurnState.QUEUED:
+        turn_finish(turn.pk, Reply(text="", agent=None, cancelled=True))
+    logger.info("turn_cancel_requested", extra={"turn_id": str(turn.pk), "state": turn.state})
+    return turn
+
+
 # --- Ephemeral frames ------------------------------------------------------------------------
 
 
-def _publish_typing(turn: Turn, value: bool) -> None:
+def typing_publish(turn: Turn, value: bool) -> None:
     publish(
         ephemeral_envelope(
             "chat_status",
             "typing",
             thread_id=str(turn.thread_id),
             payload={"value": value},
-            in_reply_to=turn.seq,
-            correlation_id=turn.correlation_id,
-        )
-    )
-
-
-def _publish_delta(turn: Turn, text: str, offset: int) -> None:
-    publish(
-        ephemeral_envelope(
-            "chat_delta",
-            "token",
-            thread_id=str(turn.thread_id),
-            payload={"text": text, "offset": offset},
             in_reply_to=turn.seq,
             correlation_id=turn.correlation_id,
         )

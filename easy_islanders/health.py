@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from easy_islanders.celery import app as celery_app
 from easy_islanders.redis import redis_client
-from observability.celery import live_worker_count
+from observability.celery import live_worker_names
 
 
 @require_GET
@@ -34,7 +34,7 @@ def _broker() -> None:
 
 
 def _worker() -> None:
-    if live_worker_count(max_age_secs=settings.WORKER_HEARTBEAT_SECS * 3) == 0:
+    if not live_worker_names(max_age_secs=settings.WORKER_HEARTBEAT_SECS * 3):
         raise RuntimeError("no Celery worker has sent a heartbeat recently")
 
 

@@ -150,6 +150,10 @@ CHAT_TURN_DEADLINE_SECS = env_int("CHAT_TURN_DEADLINE_SECS", 120, minimum=5)
 CHAT_REPLAY_MAX_EVENTS = env_int("CHAT_REPLAY_MAX_EVENTS", 5000, minimum=1)
 CHAT_TOKEN_EXPIRING_LEAD_SECS = env_int("CHAT_TOKEN_EXPIRING_LEAD_SECS", 60, minimum=1)
 CHAT_HISTORY_TURNS = env_int("CHAT_HISTORY_TURNS", 20, minimum=1)
+CHAT_MAX_SOCKETS_PER_USER = env_int("CHAT_MAX_SOCKETS_PER_USER", 10, minimum=1)
+# A socket whose client does not read for this long is closed (it reconnects with last_seq),
+# so a slow consumer cannot make the server buffer without bound.
+CHAT_SOCKET_SEND_TIMEOUT_SECS = env_int("CHAT_SOCKET_SEND_TIMEOUT_SECS", 10, minimum=1)
 
 # --- The agent ------------------------------------------------------------------------------
 # Unset LLM_BASE_URL: the embedded local agent answers. Set: any OpenAI-compatible endpoint,
@@ -182,8 +186,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_WORKER_POOL = "threads"
 CELERY_WORKER_CONCURRENCY = WORKER_CONCURRENCY
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TASK_DEFAULT_QUEUE = "chat"
-WORKER_HEARTBEAT_SECS = 5
+# The broker queue of chat turns; workers with another agent set-up may take another one.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CHAT_QUEUE", "chat")
+# Workers beat every WORKER_HEARTBEAT_SECS; one silent for three beats is taken for dead and
+# its running turns are queued again by the sweep (every CHAT_SWEEP_INTERVAL_SECS), which
+# also re-queues turns left unclaimed for CHAT_REQUEUE_AFTER_SECS.
+WORKER_HEARTBEAT_SECS = env_int("WORKER_HEARTBEAT_SECS", 5, minimum=1)
+CHAT_SWEEP_INTERVAL_SECS = env_int("CHAT_SWEEP_INTERVAL_SECS", 5, minimum=1)
+CHAT_REQUEUE_AFTER_SECS = env_int("CHAT_REQUEUE_AFTER_SECS", 15, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------
 # Logging is configured per process (web → api.log, worker → celery.log) by

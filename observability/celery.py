@@ -53,10 +53,12 @@ def _leave_correlation(task_id: str, **_: Any) -> None:
         correlation.correlation_leave(token)
 
 
-def live_worker_count(max_age_secs: float) -> int:
+def live_worker_names(max_age_secs: float) -> set[str]:
+    """Workers that sent a heartbeat within the last `max_age_secs`."""
     from easy_islanders.redis import redis_client
 
-    return int(redis_client().zcount(HEARTBEAT_KEY, time.time() - max_age_secs, "+inf"))
+    names = redis_client().zrangebyscore(HEARTBEAT_KEY, time.time() - max_age_secs, "+inf")
+    return {str(name) for name in names}
 
 
 def _beat(hostname: str, every_secs: float) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
 
 from catalog.seed import seed_catalog
 from tests.fake_llm import FakeLLM
@@ -25,10 +27,25 @@ def make_user(db: None) -> Callable[..., AbstractBaseUser]:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """The test database, migrated, with the demo catalog (committed: the live stack sees it)."""
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: Any, request: pytest.FixtureRequest
+) -> None:
+    """The test database, migrated, with the demo catalog (committed: the live stack sees it).
+
+    pytest-django creates test databases only for collected tests that declare one (`db`);
+    integration tests reach the database through the live stack instead, so when only they
+    run, the default test database is set up here.
+    """
     with django_db_blocker.unblock():
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default": {}})
+            request.addfinalizer(lambda: _teardown(created, django_db_blocker))
         seed_catalog()
+
+
+def _teardown(created: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        teardown_databases(created, verbosity=0)
 
 
 @pytest.fixture

@@ -71,3 +71,13 @@ class EventsPage(serializers.Serializer[Any]):
     events = serializers.ListField(child=serializers.DictField())
     head_seq = serializers.IntegerField()
     has_more = serializers.BooleanField()
+
+
+class CancelRequest(serializers.Serializer[Any]):
+    in_reply_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class CancelAccepted(serializers.Serializer[Any]):
+    ok = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=["cancel_requested", "nothing_to_cancel"])
+    in_reply_to = serializers.IntegerField(allow_null=True)

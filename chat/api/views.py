@@ -14,6 +14,8 @@ from rest_framework.views import APIView
 
 from chat.api.parsers import BoundedJSONParser, CurlJSONParser
 from chat.api.serializers import (
+    CancelAccepted,
+    CancelRequest,
     EventsPage,
     EventsQuery,
     MessageAccepted,
@@ -26,6 +28,7 @@ from chat.envelopes import durable_envelope
 from chat.history import events_after
 from chat.messages import message_accept
 from chat.threads import thread_access, thread_create, threads_of
+from chat.turns import turn_cancel
 from observability.correlation import current_correlation_id, new_correlation_id
 
 THREAD_LIST_LIMIT = 100
@@ -100,3 +103,25 @@ class ThreadEventsView(APIView):
             "has_more": len(events) > limit,
         }
         return Response(page)
+
+
+class CancelTurnView(APIView):
+    parser_classes = [BoundedJSONParser, CurlJSONParser]
+
+    @extend_schema(
+        request=CancelRequest,
+        responses={202: CancelAccepted},
+        summary="Cancel the running (or waiting) turn; its partial reply is kept.",
+    )
+    def post(self, request: Request, thread_id: str) -> Response:
+        body = CancelRequest(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        turn = turn_cancel(_user_id(request), thread_id, body.validated_data.get("in_reply_to"))
+        return Response(
+            {
+                "ok": True,
+                "status": "cancel_requested" if turn else "nothing_to_cancel",
+                "in_reply_to": turn.seq if turn else body.validated_data.get("in_reply_to"),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )

@@ -30,9 +30,9 @@ def queued_turns(user: Any, count: int) -> list[Turn]:
 
 def test_it_claims_a_turn_once(make_user: Callable[..., Any]) -> None:
     (turn,) = queued_turns(make_user(), 1)
-    claimed = turn_claim(turn.id)
+    claimed = turn_claim(turn.id, "w1")
     assert claimed is not None and claimed.state == TurnState.RUNNING and claimed.attempts == 1
-    assert turn_claim(turn.id) is None  # a second delivery of the same task
+    assert turn_claim(turn.id, "w1") is None  # a second delivery of the same task
     turn.refresh_from_db()
     assert turn.started_at is not None and turn.attempts == 1
 
@@ -41,17 +41,17 @@ def test_it_holds_a_turn_back_while_an_earlier_one_is_unfinished(
     make_user: Callable[..., Any],
 ) -> None:
     first, second = queued_turns(make_user(), 2)
-    assert turn_claim(second.id) is None  # first is still queued
-    assert turn_claim(first.id) is not None
-    assert turn_claim(second.id) is None  # first is running
+    assert turn_claim(second.id, "w1") is None  # first is still queued
+    assert turn_claim(first.id, "w1") is not None
+    assert turn_claim(second.id, "w1") is None  # first is running
     turn_finish(first.id, Reply(text="done", agent="test"))
     assert turn_next_queued(first.thread_id) == second
-    assert turn_claim(second.id) is not None
+    assert turn_claim(second.id, "w1") is not None
 
 
 def test_it_stores_one_terminal_event_with_the_reply(make_user: Callable[..., Any]) -> None:
     (turn,) = queued_turns(make_user(), 1)
-    turn_claim(turn.id)
+    turn_claim(turn.id, "w1")
     cards = [{"id": "L1", "title": "Flat"}]
     event = turn_finish(turn.id, Reply(text="Here you go.", agent="test", recommendations=cards))
     assert event is not None
@@ -64,7 +64,7 @@ def test_it_stores_one_terminal_event_with_the_reply(make_user: Callable[..., An
 
 def test_it_never_stores_a_second_terminal_event(make_user: Callable[..., Any]) -> None:
     (turn,) = queued_turns(make_user(), 1)
-    turn_claim(turn.id)
+    turn_claim(turn.id, "w1")
     assert turn_finish(turn.id, AGENT_FAILED) is not None
     assert turn_finish(turn.id, Reply(text="late", agent="test")) is None
     kinds = list(Event.objects.filter(thread_id=turn.thread_id).values_list("kind", flat=True))
@@ -75,7 +75,7 @@ def test_it_never_stores_a_second_terminal_event(make_user: Callable[..., Any]) 
 
 def test_a_cancelled_reply_ends_the_turn_as_cancelled(make_user: Callable[..., Any]) -> None:
     (turn,) = queued_turns(make_user(), 1)
-    turn_claim(turn.id)
+    turn_claim(turn.id, "w1")
     event = turn_finish(turn.id, Reply(text="Half", agent="test", cancelled=True))
     assert event is not None and event.meta["cancelled"] is True
     turn.refresh_from_db()

@@ -56,18 +56,7 @@ def start_process(name: str, args: list[str], env: dict[str, str], log_dir: Path
 
 def start_web(env: dict[str, str], log_dir: Path, name: str = "web") -> tuple[Process, str]:
     port = free_port()
-    args = [
-        "-m",
-        "uvicorn",
-        "easy_islanders.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--ws-max-size",
-        "65536",
-    ]
+    args = ["-m", "easy_islanders.serve", "--port", str(port)]
     return start_process(name, args, env, log_dir), f"127.0.0.1:{port}"
 
 

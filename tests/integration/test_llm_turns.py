@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 
 from tests.fake_llm import Behaviour, FakeLLM
 from tests.integration.conftest import stack_env
@@ -20,8 +19,6 @@ from tests.integration.stack import (
     wait_until,
 )
 from tests.integration.test_chat_turn import send
-
-LLM_REDIS_URL = "redis://127.0.0.1:6379/12"  # a stack of its own: its own queue and sockets
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +35,12 @@ def llm_stack(
     django_db_blocker: Any,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveStack]:
-    redis.Redis.from_url(LLM_REDIS_URL).flushdb()
     log_dir = tmp_path_factory.mktemp("llm-stack")
     with django_db_blocker.unblock():
+        # The same system (database, Redis), with workers of its own on a queue of its own.
         env = stack_env(
             log_dir,
-            REDIS_URL=LLM_REDIS_URL,
+            CHAT_QUEUE="chat-llm",
             LLM_BASE_URL=llm.base_url,
             LLM_API_KEY="sk-fake",
             LLM_MODEL="fake-model",
@@ -67,7 +64,8 @@ def reply_to(stack: LiveStack, token: str, text: str) -> dict[str, Any]:
         ws.frame()
         accepted = send(stack, token, thread_id, text).json()
         frames = ws.until(typing_off, timeout=30)
-    reply = next(f for f in frames if is_terminal(f))
+    reply = next((f for f in frames if is_terminal(f)), None)
+    assert reply is not None, [(f["event"], f["payload"]) for f in frames]
     assert reply["correlation_id"] == accepted["correlation_id"]
     streamed = "".join(f["payload"]["text"] for f in frames if f["event"] == "token")
     assert streamed == reply["payload"]["text"]

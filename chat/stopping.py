@@ -1,0 +1,58 @@
+"""Telling a running turn to stop: cancelled by the person, out of time, or handed elsewhere.
+
+The request is a short-lived Redis key the worker polls between pieces (at most every
+POLL_SECS, so hundreds of turns in flight cost little); the durable fact (the turn's state,
+`cancel_requested_at`) is in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from uuid import UUID
+
+from django.conf import settings
+
+from easy_islanders.redis import redis_client
+
+logger = logging.getLogger(__name__)
+
+POLL_SECS = 0.1
+CANCEL, DEADLINE, REQUEUED = "cancel", "deadline", "requeued"
+
+
+def _key(turn_id: UUID) -> str:
+    return f"ei:turn:stop:{turn_id}"
+
+
+def turn_stop_request(turn_id: UUID, reason: str) -> None:
+    try:
+        redis_client().set(_key(turn_id), reason, ex=settings.CHAT_TURN_DEADLINE_SECS * 2)
+    except Exception as exc:
+        logger.warning(
+            "turn_stop_request_failed", extra={"turn_id": str(turn_id), "error": type(exc).__name__}
+        )
+
+
+class StopWatch:
+    """Asked between pieces: should this turn stop, and why? Polls Redis at most every
+    POLL_SECS; also stops by itself at the turn's deadline."""
+
+    def __init__(self, turn_id: UUID, deadline_at: float) -> None:
+        self._key, self._deadline_at = _key(turn_id), deadline_at
+        self._next_poll = 0.0
+        self.reason: str | None = None
+
+    def should_stop(self) -> bool:
+        if self.reason is None and time.time() >= self._deadline_at:
+            self.reason = DEADLINE
+        now = time.monotonic()
+        if self.reason is None and now >= self._next_poll:
+            self._next_poll = now + POLL_SECS
+            try:
+                value = redis_client().get(self._key)
+            except Exception:
+                value = None  # Redis down: keep going; the deadline still holds
+            if value:
+                self.reason = str(value)
+        return self.reason is not None

@@ -1,0 +1,153 @@
+"""The reply's pieces on their way to sockets, as `chat_delta/token` frames.
+
+Pieces that arrive faster than a frame is worth are batched: a piece goes out at once unless a
+frame left less than BATCH_WINDOW_SECS ago, in which case it waits for the window's end with
+whatever else arrives meanwhile (so at most that long is added to any piece). Small pieces
+(an LLM's tokens) are joined up to FRAME_CHARS; larger ones (sentences) keep a frame each.
+
+The text so far is mirrored in Redis (appended before each frame is published, with an
+expiry) so a socket that joins mid-stream first gets everything generated so far; PostgreSQL
+gets the whole reply when the turn ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+
+from chat.envelopes import ephemeral_envelope
+from chat.models import Turn
+from chat.publishing import group_send, loop_thread
+from easy_islanders.redis import async_redis_client
+
+logger = logging.getLogger(__name__)
+
+BATCH_WINDOW_SECS = 0.008
+FRAME_CHARS = 32
+CLOSE_TIMEOUT_SECS = 5.0
+
+
+def inflight_key(turn_id: UUID | str) -> str:
+    return f"ei:turn:text:{turn_id}"
+
+
+async def inflight_text(turn_id: UUID | str) -> str:
+    """The text generated so far for a running turn ("" when none or unknown)."""
+    try:
+        value = await async_redis_client().get(inflight_key(turn_id))
+    except Exception as exc:
+        logger.warning("inflight_read_failed", extra={"error": type(exc).__name__})
+        return ""
+    return str(value or "")
+
+
+class DeltaStream:
+    """One turn's stream. `add` from the worker thread; batching and sending happen on the
+    process's publisher loop, in order."""
+
+    def __init__(self, turn: Turn) -> None:
+        self._turn = turn
+        self._key = inflight_key(turn.id)
+        self._loop = loop_thread.loop()
+        self._lock = threading.Lock()
+        self._pending: list[str] = []
+        self._sent_chars = 0
+        self._last_flush = float("-inf")
+        self._timer: asyncio.TimerHandle | None = None
+        self._last_send: asyncio.Future[None] | None = None
+        self.text_parts: list[str] = []
+        # A re-driven turn starts its text again.
+        self._run(self._reset())
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+    def add(self, text: str) -> None:
+        with self._lock:
+            self._pending.append(text)
+        self.text_parts.append(text)
+        self._loop.call_soon_threadsafe(self._on_piece)
+
+    def close(self) -> None:
+        """Send what is pending and wait until every frame has gone out."""
+        self._run(self._close())
+
+    def _run(self, coro: Any) -> None:
+        try:
+            asyncio.run_coroutine_threadsafe(coro, self._loop).result(CLOSE_TIMEOUT_SECS)
+        except Exception as exc:
+            logger.warning("stream_publish_failed", extra={"error": type(exc).__name__})
+
+    # --- On the publisher loop -------------------------------------------------------------
+
+    def _on_piece(self) -> None:
+        if self._timer is not None:
+            return  # a batch is already waiting for its window
+        wait = self._last_flush + BATCH_WINDOW_SECS - self._loop.time()
+        if wait <= 0:
+            self._flush()
+        else:
+            self._timer = self._loop.call_later(wait, self._flush)
+
+    def _flush(self) -> None:
+        self._timer = None
+        with self._lock:
+            pieces, self._pending = self._pending, []
+        for text in _frames(pieces):
+            offset, self._sent_chars = self._sent_chars, self._sent_chars + len(text)
+            self._last_send = asyncio.ensure_future(self._send(self._last_send, text, offset))
+            self._last_flush = self._loop.time()
+
+    async def _send(self, previous: asyncio.Future[None] | None, text: str, offset: int) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])  # frames leave in order
+        turn = self._turn
+        try:
+            redis = async_redis_client()
+            async with redis.pipeline(transaction=False) as pipe:
+                pipe.append(self._key, text)
+                pipe.expire(self._key, settings.CHAT_TURN_DEADLINE_SECS * 2)
+                await pipe.execute()
+            await group_send(
+                ephemeral_envelope(
+                    "chat_delta",
+                    "token",
+                    thread_id=str(turn.thread_id),
+                    payload={"text": text, "offset": offset},
+                    in_reply_to=turn.seq,
+                    correlation_id=turn.correlation_id,
+                )
+            )
+        except Exception as exc:
+            logger.warning(
+                "stream_publish_failed",
+                extra={"error": type(exc).__name__, "turn_id": str(turn.id)},
+            )
+
+    async def _reset(self) -> None:
+        await async_redis_client().delete(self._key)
+
+    async def _close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._flush()
+        if self._last_send is not None:
+            await asyncio.wait([self._last_send])
+
+
+def _frames(pieces: list[str]) -> list[str]:
+    """Join consecutive pieces into frames of about FRAME_CHARS, never splitting a piece."""
+    frames: list[str] = []
+    current = ""
+    for piece in pieces:
+        current += piece
+        if len(current) >= FRAME_CHARS:
+            frames.append(current)
+            current = ""
+    return [*frames, current] if current else frames
