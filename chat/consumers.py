@@ -32,6 +32,7 @@ from chat.sockets import (
 )
 from chat.streaming import inflight_text
 from chat.turns import turn_cancel
+from chat.watch import ensure_redis_watch
 from observability.correlation import clean_correlation_id, correlation_enter
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user_id = opening.identity.user_id
         self.cursor = DeliveryCursor(opening.delivered_before_replay)
         open_sockets.add(self)
+        ensure_redis_watch(_close_all_for_resume)
         await self._renew_expiry(opening.identity)
         self._keepalive_task = asyncio.create_task(self._keep_slot())
         await self._send_status(
@@ -178,7 +180,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         for task in (self._expiry_task, self._keepalive_task):
             if task is not None:
                 task.cancel()
-        await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
+        with contextlib.suppress(Exception):  # Redis may be why the socket is closing
+            await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
         if self.user_id is not None:
             await socket_slot_release(self.user_id, self.channel_name)
             logger.info(
@@ -188,10 +191,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 ),
             )
 
-    async def say_goodbye(self) -> None:
-        """The server is shutting down: close with 1001 so clients reconnect elsewhere."""
+    async def say_goodbye(self, code: int = CLOSE_GOING_AWAY) -> None:
+        """Close from the server's side: 1001 when shutting down, 1011 when the socket can no
+        longer be kept up to date; either way the client reconnects with last_seq."""
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.close(code=CLOSE_GOING_AWAY), 1)
+            await asyncio.wait_for(self.close(code=code), 1)
 
     # --- Client frames ----------------------------------------------------------------------
 
@@ -349,6 +353,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def _log_context(self, **fields: Any) -> dict[str, Any]:
         return {"thread_id": self.thread_id, "user_id": self.user_id, **fields}
+
+
+async def _close_all_for_resume() -> None:
+    await asyncio.gather(*(s.say_goodbye(CLOSE_INTERNAL_ERROR) for s in list(open_sockets)))
 
 
 class UnknownSocketConsumer(AsyncWebsocketConsumer):

@@ -38,7 +38,7 @@ class SweepReport:
     requeued_lost: int = 0
 
 
-def turns_sweep(now: datetime | None = None) -> SweepReport:
+def turns_sweep(worker: str, now: datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
     deadline = now - timedelta(seconds=settings.CHAT_TURN_DEADLINE_SECS)
@@ -47,10 +47,13 @@ def turns_sweep(now: datetime | None = None) -> SweepReport:
         if turn_finish(turn.pk, DEADLINE_EXCEEDED):
             report.expired += 1
     live = live_worker_names(settings.WORKER_HEARTBEAT_SECS * 3)
-    orphans = Turn.objects.filter(state=TurnState.RUNNING).exclude(claimed_by__in=live)
-    for turn in orphans[:BATCH]:
-        if turn_requeue(turn, from_worker=turn.claimed_by, now=now):
-            report.requeued_from_dead_workers += 1
+    # Only trust the heartbeats once this worker's own is among them: right after Redis
+    # restarts empty, every worker looks dead until it beats again.
+    if worker in live:
+        orphans = Turn.objects.filter(state=TurnState.RUNNING).exclude(claimed_by__in=live)
+        for turn in orphans[:BATCH]:
+            if turn_requeue(turn, from_worker=turn.claimed_by, now=now):
+                report.requeued_from_dead_workers += 1
     stale = now - timedelta(seconds=settings.CHAT_REQUEUE_AFTER_SECS)
     for turn in Turn.objects.filter(state=TurnState.QUEUED, enqueued_at__lt=stale)[:BATCH]:
         if turn_is_next(turn) and turn_requeue(turn, from_worker=None, now=now):
@@ -66,7 +69,7 @@ def _sweep_forever(worker: str, stop: threading.Event) -> None:
         try:
             # One sweep per interval across all workers.
             if redis_client().set(LOCK_KEY, worker, nx=True, px=int(interval * 1000)):
-                turns_sweep()
+                turns_sweep(worker)
         except Exception as exc:
             logger.warning("turns_sweep_failed", extra={"error": type(exc).__name__})
         finally:

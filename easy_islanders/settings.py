@@ -169,15 +169,17 @@ WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 100, minimum=1)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
-# A turn's message is acknowledged only when the turn has run, and handed back if the worker
-# process dies, so a killed worker never loses a turn; the claim makes a second run harmless.
+# Turns are safe to deliver twice (the claim is a conditional UPDATE) and PostgreSQL, not the
+# broker, is what guarantees they run: the sweep (chat.sweeper) queues again any turn whose
+# worker died or whose message Redis lost. So Redis's acknowledgement emulation is off: it adds
+# nothing the sweep does not do, and on a Redis restart it crashes the worker while restoring
+# unacknowledged messages (kombu). Late acks still apply on brokers with real acknowledgements.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Unacknowledged turns come back to the queue after this long: longer than any turn.
-    "visibility_timeout": CHAT_TURN_DEADLINE_SECS * 2,
+    "ack_emulation": False,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }

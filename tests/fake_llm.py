@@ -86,10 +86,13 @@ class FakeLLM:
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                for event in _events(behaviour):
-                    self.wfile.write(event)
-                    self.wfile.flush()
-                    time.sleep(behaviour.piece_delay_secs)
+                try:
+                    for event in _events(behaviour):
+                        self.wfile.write(event)
+                        self.wfile.flush()
+                        time.sleep(behaviour.piece_delay_secs)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client went away (cancelled, killed): nothing to stream to
                 self.close_connection = True
 
             def _json(self, status: int, payload: dict[str, Any]) -> None:

@@ -1,0 +1,204 @@
+"""Each guarantee of the contract, with the fault it names injected into real processes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from websockets.sync.client import connect
+
+from tests.fake_llm import Behaviour, FakeLLM
+from tests.faults.clients import Conversation, settle_and_judge
+from tests.faults.system import System
+
+pytestmark = pytest.mark.faults
+
+MakeSystem = Callable[..., System]
+MakeConversations = Callable[..., list[Conversation]]
+
+
+def send_all(convos: list[Conversation], messages: int) -> None:
+    """Every conversation sends its messages, all conversations at once."""
+    threads = [
+        threading.Thread(target=lambda c=c: [c.send(f"message {i}") for i in range(messages)])
+        for c in convos
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+
+def judged(convos: list[Conversation]) -> None:
+    verdict = settle_and_judge(convos)
+    print(f"\n{verdict.line()}")
+    assert verdict.accepted > 0
+    assert verdict.ok, (verdict.line(), verdict.socket_violations[:10])
+
+
+def test_a_worker_killed_mid_turn_loses_and_repeats_nothing(
+    make_system: MakeSystem, conversations: MakeConversations
+) -> None:
+    system = make_system(workers=2)
+    convos = conversations(system, 6)
+    sender = threading.Thread(target=send_all, args=(convos, 3))
+    sender.start()
+    time.sleep(1.5)  # turns are streaming on both workers
+    system.kill(system.workers[0], signal.SIGKILL)
+    system.start_worker()  # the supervisor brings a worker back
+    sender.join(120)
+    judged(convos)
+
+
+def test_redis_restarted_empty_loses_no_accepted_turn(
+    make_system: MakeSystem, conversations: MakeConversations
+) -> None:
+    system = make_system(workers=1)
+    convos = conversations(system, 6)
+    sender = threading.Thread(target=send_all, args=(convos, 3))
+    sender.start()
+    time.sleep(1.5)
+    system.redis.stop()  # queue, channel layer, stream text and heartbeats: all gone
+    time.sleep(2)
+    system.redis.start()  # back, and empty
+    sender.join(120)
+    judged(convos)
+
+
+def test_a_restarted_web_server_says_going_away_and_clients_lose_nothing(
+    make_system: MakeSystem, conversations: MakeConversations
+) -> None:
+    system = make_system(workers=1)
+    convos = conversations(system, 4)
+    sender = threading.Thread(target=send_all, args=(convos, 3))
+    sender.start()
+    time.sleep(1.5)
+    host = system.hosts[0]
+    system.stop_web(host)
+    system.start_web(int(host.rsplit(":", 1)[1]))
+    sender.join(120)
+    judged(convos)
+    assert sum(c.closes[1001] for c in convos) >= 1
+
+
+def test_two_web_and_two_worker_processes_behave_as_one(
+    make_system: MakeSystem, conversations: MakeConversations
+) -> None:
+    system = make_system(webs=2, workers=2)
+    convos = conversations(system, 6)  # sockets spread over both web processes
+    for convo in convos:
+        convo.web_index += 1  # and each posts to the other one
+    send_all(convos, 3)
+    judged(convos)
+
+
+def test_a_turn_past_its_deadline_fails_and_ends_typing(
+    make_system: MakeSystem, conversations: MakeConversations, slow_llm: FakeLLM
+) -> None:
+    system = make_system(workers=1, CHAT_TURN_DEADLINE_SECS="6")
+    slow_llm.then(Behaviour(text=["so "] * 40, piece_delay_secs=0.5))  # 20 s: too slow
+    (convo,) = conversations(system, 1)
+    seq = convo.send("this will take too long")
+    assert seq is not None
+    judged([convo])
+    failed = convo.terminals[seq]
+    assert (failed["event"], failed["payload"]["code"]) == ("turn_failed", "deadline_exceeded")
+
+
+def test_cancel_stops_generation_and_keeps_the_partial_text(
+    make_system: MakeSystem, conversations: MakeConversations, slow_llm: FakeLLM
+) -> None:
+    system = make_system(workers=1)
+    slow_llm.then(Behaviour(text=[f"word{i} " for i in range(60)], piece_delay_secs=0.1))
+    (convo,) = conversations(system, 1)
+    seq = convo.send("tell me a long story")
+    assert seq is not None
+    _wait(lambda: len(convo.streamed.get(seq, "")) > 20, 10, "the reply to start streaming")
+    cancelled_at = time.monotonic()
+    assert convo.cancel(seq) == 202
+    _wait(lambda: seq in convo.terminals, 10, "the cancelled reply")
+    assert time.monotonic() - cancelled_at < 2  # generation stopped promptly
+    reply = convo.terminals[seq]["payload"]
+    assert reply["cancelled"] is True and 0 < len(reply["text"]) < len("word00 " * 60)
+    assert convo.streamed[seq].startswith(reply["text"][: len(convo.streamed[seq]) - 10])
+    judged([convo])
+
+
+def test_a_socket_that_joins_mid_stream_gets_the_text_so_far_then_the_rest(
+    make_system: MakeSystem,
+    conversations: MakeConversations,
+    slow_llm: FakeLLM,
+    fault_database: tuple[str, str],
+) -> None:
+    system = make_system(workers=1)
+    slow_llm.then(Behaviour(text=[f"w{i} " for i in range(30)], piece_delay_secs=0.08))
+    (convo,) = conversations(system, 1)
+    seq = convo.send("stream something")
+    assert seq is not None
+    _wait(lambda: len(convo.streamed.get(seq, "")) > 15, 10, "the stream to be under way")
+    frames: list[dict[str, Any]] = []
+    url = (
+        f"ws://{system.hosts[0]}/ws/chat/{convo.thread_id}/?token={fault_database[1]}"
+        f"&last_seq={seq}"
+    )
+    with connect(url, open_timeout=5) as late:
+        while not frames or frames[-1]["event"] != "assistant_message":
+            frames.append(json.loads(late.recv(timeout=10)))
+    deltas = [f for f in frames if f["event"] == "token"]
+    assert deltas[0]["payload"]["offset"] == 0 and len(deltas[0]["payload"]["text"]) > 15
+    text = ""
+    for delta in deltas:
+        assert delta["payload"]["offset"] == len(text), "a repeated or missing character"
+        text += delta["payload"]["text"]
+    assert text == frames[-1]["payload"]["text"]
+    judged([convo])
+
+
+def test_a_worker_stopped_with_sigterm_finishes_its_turns(
+    make_system: MakeSystem, conversations: MakeConversations
+) -> None:
+    system = make_system(workers=1)
+    convos = conversations(system, 3)
+    for convo in convos:
+        convo.send("finish me")
+    time.sleep(0.8)
+    system.workers[0].popen.send_signal(signal.SIGTERM)  # warm shutdown
+    system.workers[0].popen.wait(60)
+    system.start_worker()
+    judged(convos)
+
+
+@pytest.mark.soak
+def test_soak_many_threads_with_every_fault(
+    make_system: MakeSystem, conversations: MakeConversations
+) -> None:
+    system = make_system(webs=2, workers=2)
+    convos = conversations(system, 30)
+    sender = threading.Thread(target=send_all, args=(convos, 5))
+    sender.start()
+    time.sleep(2)
+    system.kill(system.workers[0], signal.SIGKILL)
+    system.start_worker()
+    time.sleep(2)
+    system.redis.stop()
+    time.sleep(2)
+    system.redis.start()
+    time.sleep(2)
+    host = system.hosts[0]
+    system.stop_web(host)
+    system.start_web(int(host.rsplit(":", 1)[1]))
+    sender.join(300)
+    judged(convos)
+
+
+def _wait(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
