@@ -37,6 +37,9 @@ def turn_run(turn_id: UUID, worker: str) -> None:
         "turn_started",
         extra={"turn_id": str(turn.id), "thread_id": str(turn.thread_id), "attempt": turn.attempts},
     )
+    if turn.cancel_requested_at is not None:  # cancelled while its last attempt was lost
+        turn_finish(turn.id, Reply(text="", agent=None, cancelled=True), worker=worker)
+        return
     request = _agent_request(turn)
     # The agent may wait seconds on the network: give the connection back to the pool meanwhile.
     close_old_connections()
@@ -84,7 +87,7 @@ def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure | None:
     already ended by the deadline sweep)."""
     agent = supervisor_agent()
     stream = DeltaStream(turn)
-    watch = StopWatch(turn.id, request.deadline_at)
+    watch = StopWatch(turn.id, turn.attempts, request.deadline_at)
     chunks = agent.stream(request)
     try:
         for chunk in chunks:

@@ -21,13 +21,14 @@ POLL_SECS = 0.1
 CANCEL, DEADLINE, REQUEUED = "cancel", "deadline", "requeued"
 
 
-def _key(turn_id: UUID) -> str:
-    return f"ei:turn:stop:{turn_id}"
+def _key(turn_id: UUID, attempt: int) -> str:
+    # Per attempt: stopping a re-queued turn's lost attempt must not stop the next one.
+    return f"ei:turn:stop:{turn_id}:{attempt}"
 
 
-def turn_stop_request(turn_id: UUID, reason: str) -> None:
+def turn_stop_request(turn_id: UUID, attempt: int, reason: str) -> None:
     try:
-        redis_client().set(_key(turn_id), reason, ex=settings.CHAT_TURN_DEADLINE_SECS * 2)
+        redis_client().set(_key(turn_id, attempt), reason, ex=settings.CHAT_TURN_DEADLINE_SECS * 2)
     except Exception as exc:
         logger.warning(
             "turn_stop_request_failed", extra={"turn_id": str(turn_id), "error": type(exc).__name__}
@@ -38,8 +39,8 @@ class StopWatch:
     """Asked between pieces: should this turn stop, and why? Polls Redis at most every
     POLL_SECS; also stops by itself at the turn's deadline."""
 
-    def __init__(self, turn_id: UUID, deadline_at: float) -> None:
-        self._key, self._deadline_at = _key(turn_id), deadline_at
+    def __init__(self, turn_id: UUID, attempt: int, deadline_at: float) -> None:
+        self._key, self._deadline_at = _key(turn_id, attempt), deadline_at
         self._next_poll = 0.0
         self.reason: str | None = None
 

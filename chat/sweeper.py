@@ -43,7 +43,7 @@ def turns_sweep(worker: str, now: datetime | None = None) -> SweepReport:
     report = SweepReport()
     deadline = now - timedelta(seconds=settings.CHAT_TURN_DEADLINE_SECS)
     for turn in Turn.objects.filter(state__in=UNFINISHED_STATES, queued_at__lt=deadline)[:BATCH]:
-        turn_stop_request(turn.pk, DEADLINE)
+        turn_stop_request(turn.pk, turn.attempts, DEADLINE)
         if turn_finish(turn.pk, DEADLINE_EXCEEDED):
             report.expired += 1
     live = live_worker_names(settings.WORKER_HEARTBEAT_SECS * 3)

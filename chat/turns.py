@@ -131,7 +131,8 @@ def turn_requeue(turn: Turn, *, from_worker: str | None, now: datetime) -> bool:
     ):
         return False
     if from_worker:
-        turn_stop_request(turn.pk, REQUEUED)  # in case that worker is only slow, not dead
+        # In case that worker is only slow, not dead: its attempt must stop streaming.
+        turn_stop_request(turn.pk, turn.attempts, REQUEUED)
     turn_enqueue(turn)
     logger.warning("turn_requeued", extra={"turn_id": str(turn.pk), "from_worker": from_worker})
     return True
@@ -252,7 +253,7 @@ def turn_cancel(user_id: int, thread_id: UUID | str, in_reply_to: int | None = N
     if turn is None:
         return None
     Turn.objects.filter(pk=turn.pk).update(cancel_requested_at=timezone.now())
-    turn_stop_request(turn.pk, CANCEL)
+    turn_stop_request(turn.pk, turn.attempts, CANCEL)
     if turn.state == TurnState.QUEUED:
         turn_finish(turn.pk, Reply(text="", agent=None, cancelled=True))
     logger.info("turn_cancel_requested", extra={"turn_id": str(turn.pk), "state": turn.state})

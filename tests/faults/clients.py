@@ -157,6 +157,7 @@ class Verdict:
     lost: int = 0
     duplicated: int = 0
     stuck_typing: int = 0
+    failed: int = 0  # resolved, but as turn_failed rather than a reply
     gaps: int = 0
     socket_violations: list[str] = field(default_factory=list)
 
@@ -174,8 +175,8 @@ class Verdict:
     def line(self) -> str:
         return (
             f"turns accepted {self.accepted} / resolved exactly once {self.resolved_once} / "
-            f"lost {self.lost} / duplicated {self.duplicated} / stuck typing "
-            f"{self.stuck_typing} / seq gaps {self.gaps} / socket violations "
+            f"lost {self.lost} / duplicated {self.duplicated} / failed {self.failed} / "
+            f"stuck typing {self.stuck_typing} / seq gaps {self.gaps} / socket violations "
             f"{len(self.socket_violations)}"
         )
 
@@ -211,6 +212,9 @@ def settle_and_judge(conversations: list[Conversation], timeout_secs: float = 60
         if seqs != list(range(1, head + 1)):
             verdict.gaps += 1
         terminals = Counter(e["in_reply_to"] for e in events if e["event"] in TERMINAL)
+        verdict.failed += sum(
+            1 for e in events if e["event"] == "turn_failed" and e["in_reply_to"] in convo.accepted
+        )
         for seq in convo.accepted:
             verdict.accepted += 1
             count = terminals.get(seq, 0)
