@@ -37,8 +37,3 @@ class ThreadNotFound(ChatError):
 
 class ThreadForbidden(ThreadNotFound):
     """The thread exists but belongs to someone else (the socket says 4403; HTTP says 404)."""
-
-
-class QueueUnavailable(ChatError):
-    status = 503
-    code = "queue_unavailable"

@@ -15,7 +15,7 @@ from chat.models import Event, EventKind, Turn
 from chat.publishing import publish
 from chat.sequencing import event_append, thread_lock
 from chat.threads import active_thread_get_or_create, thread_access
-from chat.turns import turn_enqueue_or_fail
+from chat.turns import turn_enqueue_or_defer
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def message_accept(
     """Store the message and its turn; after commit, announce it and queue the turn.
 
     A resend with a `client_msg_id` already stored in the thread returns the first acceptance
-    and starts nothing. Raises ThreadNotFound, EmptyMessage, MessageTooLong, QueueUnavailable.
+    and starts nothing. Raises ThreadNotFound, EmptyMessage, MessageTooLong, InvalidMessage.
     """
     text = message_clean(text)
     thread = (
@@ -99,7 +99,7 @@ def message_accept(
             thread=locked, request=event, seq=event.seq, correlation_id=correlation_id
         )
         transaction.on_commit(lambda: publish(durable_envelope(event)), robust=True)
-        transaction.on_commit(lambda: turn_enqueue_or_fail(turn))
+        transaction.on_commit(lambda: turn_enqueue_or_defer(turn))
     logger.info(
         "message_accepted",
         extra={

@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chat.envelopes import durable_envelope, ephemeral_envelope
-from chat.errors import QueueUnavailable
 from chat.models import UNFINISHED_STATES, Event, EventKind, Turn, TurnState
 from chat.publishing import publish
 from chat.sequencing import event_append, thread_lock
@@ -53,11 +52,6 @@ AGENT_FAILED = Failure(
     message="Sorry, I could not answer that just now. Please try again.",
     retryable=True,
 )
-NOT_QUEUED = Failure(
-    code="queue_unavailable",
-    message="The chat service could not queue your message. Please send it again.",
-    retryable=True,
-)
 DEADLINE_EXCEEDED = Failure(
     code="deadline_exceeded",
     message="Sorry, that took too long to answer. Please try again.",
@@ -74,21 +68,16 @@ def turn_enqueue(turn: Turn) -> None:
     )
 
 
-def turn_enqueue_or_fail(turn: Turn) -> None:
-    """Queue a just-accepted turn; if the broker cannot take it, fail it durably and say 503.
-
-    Called after commit. A 202 must never promise a turn that will not run.
-    """
+def turn_enqueue_or_defer(turn: Turn) -> None:
+    """Queue a just-accepted turn (after commit). If the broker cannot take it now, the turn
+    stays queued in PostgreSQL and the sweep hands it to the broker once it is back, so the
+    202 already given still holds: the turn runs, or ends at its deadline."""
     try:
         turn_enqueue(turn)
     except Exception as exc:
         logger.error(
-            "turn_enqueue_failed", extra={"turn_id": str(turn.id), "error": type(exc).__name__}
+            "turn_enqueue_deferred", extra={"turn_id": str(turn.id), "error": type(exc).__name__}
         )
-        turn_finish(turn.id, NOT_QUEUED)
-        raise QueueUnavailable(
-            "The chat service cannot take messages right now. Please try again shortly."
-        ) from exc
 
 
 def turn_next_queued(thread_id: UUID) -> Turn | None:

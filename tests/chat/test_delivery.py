@@ -18,3 +18,16 @@ def test_it_refuses_to_record_a_send_out_of_order() -> None:
     except AssertionError:
         return
     raise AssertionError("a skipped seq was recorded as sent")
+
+
+def test_a_stream_cursor_trims_what_a_socket_already_has() -> None:
+    from chat.delivery import StreamCursor
+
+    cursor = StreamCursor()
+    cursor.sent(5, 0, "Hello wor")  # the text so far, sent on joining
+    assert cursor.unsent(5, 0, "Hello ") is None  # all of it already sent
+    assert cursor.unsent(5, 6, "world!") == (9, "ld!")  # the overlap is cut
+    assert cursor.unsent(5, 12, " Bye") == (12, " Bye")
+    assert cursor.unsent(7, 0, "Next") == (0, "Next")  # another turn starts afresh
+    cursor.ended(5)
+    assert cursor.unsent(5, 0, "x") == (0, "x")

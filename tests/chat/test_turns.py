@@ -80,3 +80,17 @@ def test_a_cancelled_reply_ends_the_turn_as_cancelled(make_user: Callable[..., A
     assert event is not None and event.meta["cancelled"] is True
     turn.refresh_from_db()
     assert turn.state == TurnState.CANCELLED
+
+
+def test_cancelling_a_queued_turn_ends_it_at_once(make_user: Callable[..., Any]) -> None:
+    from chat.turns import turn_cancel
+
+    user = make_user()
+    first, second = queued_turns(user, 2)
+    assert turn_cancel(user.pk, first.thread_id, in_reply_to=second.seq) == second
+    second.refresh_from_db()
+    assert second.state == TurnState.CANCELLED and second.cancel_requested_at
+    assert second.reply is not None
+    reply = second.reply
+    assert reply.meta["cancelled"] is True and reply.content == ""
+    assert turn_cancel(user.pk, first.thread_id, in_reply_to=99) is None

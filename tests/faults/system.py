@@ -176,5 +176,6 @@ def system_env(
         "CHAT_REQUEUE_AFTER_SECS": "3",
         "CHAT_TURN_DEADLINE_SECS": "40",
         "LLM_TIMEOUT_SECS": "10",
+        "CHAT_MAX_SOCKETS_PER_USER": "100",  # one user holds every conversation here
         **overrides,
     }

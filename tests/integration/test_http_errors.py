@@ -182,3 +182,17 @@ def test_it_answers_503_when_redis_is_unreachable(
     assert checks["database"] == "ok" and checks["redis"].startswith("failed")
     with live_stack.client(owner[1]) as http:
         assert http.get("/api/chat/threads/").json()["threads"] == []  # nothing was stored
+
+
+def test_cancel_answers_202_and_hides_other_users_threads(
+    live_stack: LiveStack, owner: tuple[Any, str], outsider: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.client(owner[1]) as http:
+        response = http.post(f"/api/chat/threads/{new_thread}/cancel/", json={})
+        assert response.status_code == 202
+        assert response.json()["status"] == "nothing_to_cancel"
+        invalid = http.post(f"/api/chat/threads/{new_thread}/cancel/", json={"in_reply_to": "x"})
+        assert_error(invalid, 400, "invalid_request")
+    with live_stack.client(outsider[1]) as http:
+        response = http.post(f"/api/chat/threads/{new_thread}/cancel/", json={})
+        assert_error(response, 404, "thread_not_found")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from typing import Any
 
 import pytest
+from django.conf import settings
 from websockets.sync.client import connect
 
 from accounts.tokens import access_token_issue
@@ -104,3 +106,42 @@ def test_it_keeps_a_socket_open_when_the_token_is_renewed_in_band(
         time.sleep(3)
         ws.send({"type": "ping"})
         assert ws.frame()["event"] == "pong"
+
+
+def test_it_refuses_a_users_socket_over_the_limit_with_4429(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    limit = settings.CHAT_MAX_SOCKETS_PER_USER
+    with contextlib.ExitStack() as sockets:
+        for _ in range(limit):
+            ws = sockets.enter_context(live_stack.socket(new_thread, owner[1]))
+            assert ws.frame()["event"] == "connected"
+        with live_stack.socket(new_thread, owner[1]) as one_too_many:
+            assert one_too_many.close_code() == 4429
+    # Closing sockets frees their places.
+    with live_stack.socket(new_thread, owner[1]) as ws:
+        assert ws.frame()["event"] == "connected"
+
+
+def test_it_refuses_oversized_frames(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.socket(new_thread, owner[1]) as ws:
+        ws.frame()
+        ws.send('{"type": "ping", "pad": "' + "x" * 20_000 + '"}')
+        error = ws.frame()
+        assert (error["event"], error["payload"]["code"]) == ("bad_request", "bad_request")
+        ws.send("x" * 70_000)  # over the server's frame limit: the socket is closed (1009)
+        assert ws.close_code() == 1009
+
+
+def test_the_cancel_frame_stops_a_queued_turn_and_ends_typing(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.socket(new_thread, owner[1], last_seq=0) as ws:
+        ws.frame()
+        ws.send({"type": "cancel", "in_reply_to": 99})
+        nothing = ws.frame()
+        assert nothing["event"] == "cancel_requested" and nothing["payload"]["found"] is False
+        ws.send({"type": "cancel", "in_reply_to": "one"})
+        assert ws.frame()["event"] == "bad_request"

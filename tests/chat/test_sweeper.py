@@ -1,0 +1,46 @@
+"""The sweep: deadlines, dead workers and lost messages, each resolved once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from chat.models import Event, Turn, TurnState
+from chat.sweeper import turns_sweep
+from chat.turns import turn_claim
+from tests.chat.test_turns import queued_turns
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_turn_past_its_deadline_fails_once(
+    make_user: Callable[..., Any], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    (turn,) = queued_turns(make_user(), 1)
+    long_ago = timezone.now() - timedelta(seconds=settings.CHAT_TURN_DEADLINE_SECS + 1)
+    Turn.objects.filter(pk=turn.pk).update(queued_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert turns_sweep("sweeper-test").expired >= 1
+        assert turns_sweep("sweeper-test").expired == 0
+    failed = Event.objects.get(thread_id=turn.thread_id, kind="turn_failed")
+    assert failed.meta["code"] == "deadline_exceeded" and failed.in_reply_to == turn.seq
+
+
+def test_a_running_turn_of_a_dead_worker_is_queued_again(
+    make_user: Callable[..., Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from easy_islanders.redis import redis_client
+    from observability.celery import HEARTBEAT_KEY
+
+    redis_client().zadd(HEARTBEAT_KEY, {"sweeper-test": timezone.now().timestamp()})
+    (turn,) = queued_turns(make_user(), 1)
+    assert turn_claim(turn.pk, "a-worker-that-died") is not None
+    report = turns_sweep("sweeper-test")
+    turn.refresh_from_db()
+    assert report.requeued_from_dead_workers >= 1
+    assert turn.state == TurnState.QUEUED and turn.claimed_by == ""
+    assert turn_claim(turn.pk, "sweeper-test").attempts == 2  # type: ignore[union-attr]
