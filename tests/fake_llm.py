@@ -24,6 +24,8 @@ class Behaviour:
     delay_secs: float = 0.0  # before the first byte
     piece_delay_secs: float = 0.0
     malformed: bool = False
+    # Each piece carries the moment it was sent ("[1764160000.123456] "), for latency checks.
+    timestamped: bool = False
 
 
 @dataclass
@@ -91,6 +93,12 @@ class FakeLLM:
                         self.wfile.write(event)
                         self.wfile.flush()
                         time.sleep(behaviour.piece_delay_secs)
+                    if behaviour.timestamped:
+                        for _ in behaviour.text:
+                            self.wfile.write(_chunk({"content": f"[{time.time():.6f}] "}))
+                            self.wfile.flush()
+                            time.sleep(behaviour.piece_delay_secs)
+                        self.wfile.write(_chunk({}, finish="stop") + b"data: [DONE]\n\n")
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client went away (cancelled, killed): nothing to stream to
                 self.close_connection = True
@@ -148,6 +156,8 @@ def _events(behaviour: Behaviour) -> list[bytes]:
         )
         events.append(_chunk({}, finish="tool_calls"))
     else:
+        if behaviour.timestamped:
+            return events  # the handler stamps and sends the pieces itself
         events += [_chunk({"content": piece}) for piece in behaviour.text]
         events.append(_chunk({}, finish="stop"))
     return [*events, b"data: [DONE]\n\n"]
