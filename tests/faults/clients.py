@@ -40,6 +40,8 @@ class Conversation:
     typing_on: set[int] = field(default_factory=set)
     streamed: dict[int, str] = field(default_factory=dict)
     reconnects: int = 0
+    # What a browser gets from its refresh token after a 4401 (None: keep the same token).
+    renewed_token: str | None = None
     closes: Counter[int] = field(default_factory=Counter)
     _stop: threading.Event = field(default_factory=threading.Event)
     _listener: threading.Thread | None = None
@@ -73,7 +75,10 @@ class Conversation:
                         except TimeoutError:
                             continue
             except ConnectionClosed as closed:
-                self.closes[closed.rcvd.code if closed.rcvd else 1006] += 1
+                code = closed.rcvd.code if closed.rcvd else 1006
+                self.closes[code] += 1
+                if code == 4401 and self.renewed_token:
+                    self.token = self.renewed_token
             except (OSError, InvalidHandshake, TimeoutError):
                 pass
             if not self._stop.is_set():

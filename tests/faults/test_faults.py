@@ -175,6 +175,23 @@ def test_a_worker_stopped_with_sigterm_finishes_its_turns(
     judged(convos)
 
 
+def test_a_socket_closed_at_token_expiry_resumes_with_a_new_token_and_loses_nothing(
+    make_system: MakeSystem, conversations: MakeConversations, fault_database: tuple[str, str]
+) -> None:
+    system = make_system(workers=1, CHAT_TOKEN_EXPIRING_LEAD_SECS="1")
+    short = system.manage("issue_token", "faults", "--ttl", "3")
+    (convo,) = conversations(system, 1)
+    convo.stop()  # listen again, now with the short-lived token
+    convo.token, convo.renewed_token = short, fault_database[1]
+    convo._stop.clear()
+    convo.listen()
+    for i in range(4):
+        assert convo.send(f"message {i}") is not None
+        time.sleep(1)
+    judged([convo])
+    assert convo.closes[4401] == 1
+
+
 @pytest.mark.soak
 def test_soak_many_threads_with_every_fault(
     make_system: MakeSystem, conversations: MakeConversations
