@@ -34,6 +34,7 @@ from chat.streaming import inflight_text
 from chat.turns import turn_cancel
 from chat.watch import ensure_redis_watch
 from observability.correlation import clean_correlation_id, correlation_enter
+from observability.metrics import WS_CLOSES, WS_CONNECTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user_id = opening.identity.user_id
         self.cursor = DeliveryCursor(opening.delivered_before_replay)
         open_sockets.add(self)
+        WS_CONNECTIONS.inc()
         ensure_redis_watch(_close_all_for_resume)
         await self._renew_expiry(opening.identity)
         self._keepalive_task = asyncio.create_task(self._keep_slot())
@@ -171,6 +173,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
 
     async def _refuse(self, code: int, reason: str) -> None:
+        WS_CLOSES.labels(str(code)).inc()
         await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
         logger.info("ws_refused", extra=self._log_context(code=code, reason=reason))
         await self.close(code=code)
@@ -183,6 +186,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         with contextlib.suppress(Exception):  # Redis may be why the socket is closing
             await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
         if self.user_id is not None:
+            WS_CONNECTIONS.dec()
+            WS_CLOSES.labels(str(code)).inc()
             await socket_slot_release(self.user_id, self.channel_name)
             logger.info(
                 "ws_disconnected",

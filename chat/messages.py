@@ -16,6 +16,7 @@ from chat.publishing import publish
 from chat.sequencing import event_append, thread_lock
 from chat.threads import active_thread_get_or_create, thread_access
 from chat.turns import turn_enqueue_or_defer
+from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def _encodable(text: str) -> bool:
     return True
 
 
+@TURN_STAGE.labels("accept").time()
 def message_accept(
     *,
     user_id: int,

@@ -23,6 +23,7 @@ from chat.turns import (
     turn_finish,
     typing_publish,
 )
+from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,12 @@ def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure | None:
                 return _stopped(turn, watch.reason, stream, agent.name)
             if isinstance(chunk, TextPiece) and chunk.text:
                 if not stream.text_parts:
-                    Turn.objects.filter(pk=turn.id).update(first_token_at=timezone.now())
+                    first_token_at = timezone.now()
+                    Turn.objects.filter(pk=turn.id).update(first_token_at=first_token_at)
+                    assert turn.started_at is not None
+                    TURN_STAGE.labels("first_token").observe(
+                        (first_token_at - turn.started_at).total_seconds()
+                    )
                 stream.add(chunk.text)
             elif isinstance(chunk, FinalAnswer):
                 stream.close()

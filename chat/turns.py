@@ -25,6 +25,7 @@ from chat.stopping import CANCEL, REQUEUED, turn_stop_request
 from chat.threads import thread_access
 from easy_islanders.celery import app as celery_app
 from observability.celery import CORRELATION_HEADER
+from observability.metrics import TURN_STAGE, TURNS, stage_timer
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +157,7 @@ def turn_claim(turn_id: UUID, worker: str) -> Turn | None:
         return None  # another delivery got there first
     turn.state, turn.started_at, turn.claimed_by = TurnState.RUNNING, started_at, worker
     turn.attempts += 1
+    TURN_STAGE.labels("queue_wait").observe((started_at - turn.enqueued_at).total_seconds())
     return turn
 
 
@@ -189,6 +191,8 @@ def turn_finish(
         )
         Turn.objects.filter(pk=turn_id).update(reply=event)
         transaction.on_commit(lambda: _announce_end(turn, event), robust=True)
+    TURNS.labels(state).inc()
+    TURN_STAGE.labels("total").observe((event.created_at - turn.queued_at).total_seconds())
     logger.info(
         "turn_finished",
         extra={
@@ -202,7 +206,8 @@ def turn_finish(
 
 
 def _announce_end(turn: Turn, event: Event) -> None:
-    publish(durable_envelope(event))
+    with stage_timer("deliver"):
+        publish(durable_envelope(event))
     typing_publish(turn, False)
     _enqueue_next(turn.thread_id)
 

@@ -42,7 +42,12 @@ def main() -> None:
         timeout_graceful_shutdown=5,
         lifespan="off",
     )
-    Server(config).run()
+    try:
+        Server(config).run()
+    finally:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())  # its open-socket gauge no longer counts
 
 
 if __name__ == "__main__":

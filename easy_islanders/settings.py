@@ -7,6 +7,7 @@ first (existing environment variables win), so operator commands such as
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -196,6 +197,17 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CHAT_QUEUE", "chat")
 WORKER_HEARTBEAT_SECS = env_int("WORKER_HEARTBEAT_SECS", 5, minimum=1)
 CHAT_SWEEP_INTERVAL_SECS = env_int("CHAT_SWEEP_INTERVAL_SECS", 5, minimum=1)
 CHAT_REQUEUE_AFTER_SECS = env_int("CHAT_REQUEUE_AFTER_SECS", 15, minimum=1)
+
+# --- Metrics --------------------------------------------------------------------------------
+# Every process (web, worker) writes its Prometheus samples to PROMETHEUS_MULTIPROC_DIR and
+# /metrics merges them. prometheus_client reads it when first imported, which for the worker is
+# before these settings (celery's CLI loads flower), so `make run` exports it; the default here
+# serves the other entry points. `make run` empties it at start.
+METRICS_DIR = Path(env_str("PROMETHEUS_MULTIPROC_DIR", str(BASE_DIR / ".run" / "prometheus")))
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+# SQL statements slower than this are logged as `slow_query` and counted.
+SLOW_QUERY_MS = env_int("SLOW_QUERY_MS", 100, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------
 # Logging is configured per process (web → api.log, worker → celery.log) by

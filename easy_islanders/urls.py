@@ -8,10 +8,12 @@ from easy_islanders.errors import (
     json_not_found,
     json_server_error,
 )
+from observability import scrape
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", scrape.metrics, name="metrics"),
     path("api/auth/", include("accounts.urls")),
     path("api/chat/", include("chat.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

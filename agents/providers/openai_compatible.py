@@ -26,6 +26,7 @@ from catalog.cards import rec_item
 from catalog.models import Category, District
 from catalog.places import AREAS
 from catalog.search import listings_search
+from observability.metrics import LLM_LATENCY, LLM_REQUESTS
 
 MAX_TOOL_ROUNDS = 2
 SYSTEM_PROMPT = """You are the Easy Islanders assistant for North Cyprus: long-term and holiday \
@@ -59,6 +60,11 @@ SEARCH_TOOL: dict[str, Any] = {
             "required": ["category"],
         },
     },
+}
+_OUTCOMES = {
+    openai.APITimeoutError: "timeout",
+    openai.APIConnectionError: "connection_error",
+    openai.RateLimitError: "rate_limited",
 }
 _TRANSIENT = (
     openai.APITimeoutError,
@@ -136,6 +142,7 @@ class OpenAICompatibleAgent:
         if remaining <= 1:
             raise TransientLLMError("no time left before the turn's deadline")
         calls: dict[int, dict[str, str]] = {}
+        started, outcome, first_piece = time.perf_counter(), "ok", True
         try:
             stream = self._client.chat.completions.create(
                 model=self._model,
@@ -146,6 +153,11 @@ class OpenAICompatibleAgent:
                 extra_headers={"X-Correlation-ID": request.correlation_id},
             )
             for chunk in cast("openai.Stream[ChatCompletionChunk]", stream):
+                if first_piece:
+                    first_piece = False
+                    LLM_LATENCY.labels(self.name, "first_piece").observe(
+                        time.perf_counter() - started
+                    )
                 if not chunk.choices:
                     continue
                 delta = chunk.choices[0].delta
@@ -160,12 +172,21 @@ class OpenAICompatibleAgent:
                     if call.function and call.function.arguments:
                         entry["arguments"] += call.function.arguments
         except _TRANSIENT as exc:
+            outcome = _OUTCOMES.get(type(exc), "server_error")
             raise TransientLLMError(f"{type(exc).__name__}") from exc
         except openai.APIStatusError as exc:
+            outcome = "server_error" if exc.status_code >= 500 else "client_error"
             error = TransientLLMError if exc.status_code >= 500 else LLMError
             raise error(f"HTTP {exc.status_code}") from exc
         except (openai.APIError, ValueError) as exc:  # a stream that is not valid SSE/JSON
+            outcome = "malformed"
             raise TransientLLMError(f"malformed stream ({type(exc).__name__})") from exc
+        except GeneratorExit:
+            outcome = "abandoned"  # the turn stopped (cancelled) while streaming
+            raise
+        finally:
+            LLM_REQUESTS.labels(self.name, outcome).inc()
+            LLM_LATENCY.labels(self.name, "total").observe(time.perf_counter() - started)
         return [c for c in calls.values() if c["name"] == "search_listings"]
 
     def _search(

@@ -167,6 +167,7 @@ def system_env(
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "LOG_DIR": str(log_dir),
+        "PROMETHEUS_MULTIPROC_DIR": str(log_dir / "metrics"),
         "DB_POOL_MAX_SIZE": "10",
         "PYTHONUNBUFFERED": "1",
         "CHAT_SEND_RATE": "100000/min",

@@ -31,6 +31,7 @@ def stack_env(log_dir: Path, **overrides: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "easy_islanders.settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "LOG_DIR": str(log_dir),
+        "PROMETHEUS_MULTIPROC_DIR": str(log_dir / "metrics"),
         "DB_POOL_MAX_SIZE": "8",
         "PYTHONUNBUFFERED": "1",
     }
