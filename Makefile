@@ -5,14 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit install clean
+.PHONY: run test lint typecheck unit alerts flower install clean
 
 run: $(INSTALLED)
 	@scripts/run
 
 test: $(INSTALLED)
 	@$(PY) scripts/services.py check --tests
-	$(MAKE) --no-print-directory lint typecheck unit
+	$(MAKE) --no-print-directory lint typecheck alerts unit
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
@@ -23,6 +23,15 @@ typecheck: $(INSTALLED)
 
 unit: $(INSTALLED)
 	$(VENV)/bin/pytest
+
+# The alert rules and their unit tests (promtool comes with Debian's prometheus package).
+alerts:
+	@command -v promtool >/dev/null || scripts/install_promtool
+	cd deploy/prometheus && promtool check rules alerts.yml && promtool test rules alerts.test.yml
+
+# Flower, Celery's web monitor, on http://127.0.0.1:5555 (alongside `make run`).
+flower: $(INSTALLED)
+	$(VENV)/bin/celery -A easy_islanders flower --address=127.0.0.1 --port=5555
 
 install: $(INSTALLED)
 

@@ -64,7 +64,8 @@ class Event(models.Model):
     meta = models.JSONField(default=dict, blank=True)
     client_msg_id = models.UUIDField(null=True, blank=True)
     in_reply_to = models.PositiveBigIntegerField(null=True, blank=True)
-    correlation_id = models.CharField(max_length=64, blank=True)
+    # Indexed for chat_trace: "what happened to this message?"
+    correlation_id = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -106,7 +107,7 @@ class Turn(models.Model):
     reply = models.OneToOneField(
         Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="reply_to_turn"
     )
-    correlation_id = models.CharField(max_length=64)
+    correlation_id = models.CharField(max_length=64, db_index=True)  # for chat_trace
     attempts = models.PositiveSmallIntegerField(default=0)
     # The worker (Celery hostname) running it; a turn whose worker stopped beating is re-queued.
     claimed_by = models.CharField(max_length=200, blank=True)

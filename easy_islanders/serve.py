@@ -47,7 +47,8 @@ def main() -> None:
     finally:
         from prometheus_client import multiprocess
 
-        multiprocess.mark_process_dead(os.getpid())  # its open-socket gauge no longer counts
+        # Its open-socket gauge no longer counts.
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 if __name__ == "__main__":
