@@ -61,7 +61,8 @@ def make_system(
             system.start_web()
         for _ in range(workers):
             system.start_worker()
-        system.wait_ready()
+        if workers:
+            system.wait_ready()
         return system
 
     yield make

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from websockets.sync.client import connect
 
 from tests.fake_llm import Behaviour, FakeLLM
 from tests.faults.clients import Conversation, settle_and_judge
 from tests.faults.system import System
+from tests.integration.stack import ROOT
 
 pytestmark = pytest.mark.faults
 
@@ -190,6 +194,45 @@ def test_a_socket_closed_at_token_expiry_resumes_with_a_new_token_and_loses_noth
         time.sleep(1)
     judged([convo])
     assert convo.closes[4401] == 1
+
+
+def test_the_backlog_shows_in_metrics_and_chat_doctor_says_what_is_wrong(
+    make_system: MakeSystem, conversations: MakeConversations
+) -> None:
+    system = make_system(workers=0)
+    host = f"http://{system.hosts[0]}"
+    convos = conversations(system, 3)
+    for convo in convos:
+        assert convo.send("anyone there?") is not None
+    time.sleep(1.5)
+    metrics = httpx.get(f"{host}/metrics").text
+    assert 'chat_queue_depth{queue="chat"} 3.0' in metrics
+    age = float(metrics.split('chat_queue_oldest_age_seconds{queue="chat"} ')[1].split()[0])
+    assert age >= 1
+    assert "chat_workers_alive 0.0" in metrics
+    sick = doctor(system, host)
+    assert sick.returncode == 1 and "FAIL Celery workers" in sick.stdout
+    assert "start a worker" in sick.stdout
+    system.start_worker()
+    judged(convos)
+    healthy = doctor(system, host)
+    assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+    assert "healthy" in healthy.stdout
+    system.redis.stop()
+    no_redis = doctor(system, host)
+    assert no_redis.returncode == 1 and "FAIL Redis" in no_redis.stdout
+    assert "REDIS_URL" in no_redis.stdout
+
+
+def doctor(system: System, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "chat_doctor", "--url", url, "--timeout", "10"],
+        cwd=ROOT,
+        env=system.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.soak
