@@ -1,0 +1,69 @@
+"""The chat path's hot queries, pinned: a change that adds a query here is a deliberate one.
+
+Each query is served by an index (see the models' Meta): thread by owner/activity and the one
+active thread per owner; events by (thread, seq) and (thread, client_msg_id); unfinished turns
+by (thread, seq); the backlog by queued_at; correlation ids for chat_trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chat.history import events_after
+from chat.messages import message_accept
+from chat.models import Turn
+from chat.turns import Reply, turn_claim, turn_finish
+
+pytestmark = pytest.mark.django_db
+
+
+def test_accepting_a_message_takes_six_queries(
+    make_user: Callable[..., Any],
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    user = make_user()
+    first = message_accept(
+        user_id=user.pk, text="hi", thread_id=None, client_msg_id=None, correlation_id="c"
+    )
+    # Six statements; inside a test's transaction the atomic block adds SAVEPOINT and RELEASE.
+    with django_capture_on_commit_callbacks(), django_assert_num_queries(6 + 2):
+        # thread access, lock thread, resend check, head_seq, event, turn
+        message_accept(
+            user_id=user.pk,
+            text="again",
+            thread_id=first.thread_id,
+            client_msg_id=None,
+            correlation_id="c",
+        )
+
+
+def test_claiming_and_finishing_a_turn(
+    make_user: Callable[..., Any],
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    user = make_user()
+    accepted = message_accept(
+        user_id=user.pk, text="hi", thread_id=None, client_msg_id=None, correlation_id="c"
+    )
+    turn = Turn.objects.get(request_id=accepted.message_id)
+    with django_assert_num_queries(3):  # read, earlier-unfinished check, conditional update
+        turn_claim(turn.pk, "w")
+    with django_capture_on_commit_callbacks(), django_assert_num_queries(6 + 2):
+        # turn, lock thread, conditional update, head_seq, event, reply link
+        turn_finish(turn.pk, Reply(text="ok", agent="test"), worker="w")
+
+
+def test_a_history_page_is_one_query(
+    make_user: Callable[..., Any], django_assert_num_queries: Any
+) -> None:
+    user = make_user()
+    accepted = message_accept(
+        user_id=user.pk, text="hi", thread_id=None, client_msg_id=None, correlation_id="c"
+    )
+    with django_assert_num_queries(1):
+        events_after(accepted.thread_id, 0, 100)
