@@ -5,14 +5,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit alerts flower install clean
+.PHONY: run test lint typecheck unit alerts flower frontend frontend-test install clean lock
+FRONTEND_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts frontend/tsconfig.json
 
-run: $(INSTALLED)
+run: $(INSTALLED) frontend
 	@scripts/run
 
-test: $(INSTALLED)
+test: $(INSTALLED) frontend
 	@$(PY) scripts/services.py check --tests
-	$(MAKE) --no-print-directory lint typecheck alerts unit
+	$(MAKE) --no-print-directory lint typecheck alerts frontend-test unit
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
@@ -23,6 +24,20 @@ typecheck: $(INSTALLED)
 
 unit: $(INSTALLED)
 	$(VENV)/bin/pytest
+
+# The web chat: TypeScript + React, built by Vite into frontend/dist (served by Django at /).
+frontend: frontend/dist/index.html
+
+frontend/dist/index.html: $(FRONTEND_SOURCES) frontend/node_modules/.installed
+	cd frontend && npm run build --silent
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is needed to build the web chat (Debian: apt-get install npm)" >&2; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend-test: frontend/node_modules/.installed
+	cd frontend && npm test --silent
 
 # The alert rules and their unit tests (promtool comes with Debian's prometheus package).
 alerts:
@@ -48,4 +63,4 @@ lock: $(INSTALLED)
 	$(PY) -m pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "observability.middleware.CorrelationIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
 
@@ -64,6 +65,10 @@ ROOT_URLCONF = "easy_islanders.urls"
 ASGI_APPLICATION = "easy_islanders.asgi.application"
 TEMPLATES: list[dict[str, object]] = []
 STATIC_URL = "static/"
+# The web chat, built by `make run` / `make test` (npm run build in frontend/).
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+WHITENOISE_ROOT = FRONTEND_DIST
+WHITENOISE_MAX_AGE = 3600
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"

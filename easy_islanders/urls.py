@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from easy_islanders import health
+from easy_islanders import health, webapp
 from easy_islanders.errors import (
     json_bad_request,
     json_forbidden,
@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/chat/", include("chat.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("", include("catalog.urls")),
+    path("", webapp.index, name="web-chat"),
 ]
 
 handler400 = json_bad_request

@@ -1,0 +1,59 @@
+// The server's envelope and payloads (CONTRACT.md: WebSocket), mirrored from chat/envelopes.py.
+
+export type EnvelopeType = "chat_status" | "chat_message" | "chat_delta" | "chat_error";
+
+export interface Envelope<P = Record<string, unknown>> {
+  v: 1;
+  type: EnvelopeType;
+  event: string;
+  thread_id: string;
+  seq: number | null;
+  in_reply_to: number | null;
+  correlation_id: string | null;
+  ts: string;
+  payload: P;
+}
+
+export interface RecItem {
+  id: string;
+  title: string;
+  subtitle: string;
+  category: string;
+  city: string;
+  area: string;
+  price: { amount: number; currency: string; period: string | null };
+  price_display: string;
+  image_url: string;
+  url: string;
+  badges: string[];
+  metadata: Record<string, unknown>;
+}
+
+export interface UserMessagePayload {
+  message_id: string;
+  text: string;
+  client_msg_id: string | null;
+}
+
+export interface AssistantMessagePayload {
+  message_id: string;
+  text: string;
+  recommendations: RecItem[];
+  agent: string | null;
+  degraded: boolean;
+  cancelled: boolean;
+}
+
+export interface TurnFailedPayload {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface Thread {
+  thread_id: string;
+  title: string;
+  is_active: boolean;
+  head_seq: number;
+  last_activity_at: string;
+}
