@@ -13,6 +13,7 @@ run: $(INSTALLED) frontend
 
 test: $(INSTALLED) frontend
 	@$(PY) scripts/services.py check --tests
+	@scripts/install_chromium
 	$(MAKE) --no-print-directory lint typecheck alerts frontend-test unit
 
 lint: $(INSTALLED)

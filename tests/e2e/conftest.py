@@ -1,0 +1,135 @@
+"""The web chat in a real browser (Debian's Chromium, driven by Playwright) against a live
+stack whose LLM is the suite's OpenAI-compatible server, so tests can script slow streams,
+cards and failures. Access tokens live 10 s here, so every test also exercises renewal."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connections
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from tests.fake_llm import FakeLLM
+from tests.integration.conftest import stack_env
+from tests.integration.stack import (
+    ROOT,
+    LiveStack,
+    answers,
+    start_web,
+    start_worker,
+    wait_until,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "e2e-password"
+ACCESS_TTL_SECS = 10
+TURN_DEADLINE_SECS = 8
+
+
+@pytest.fixture(scope="session")
+def e2e_llm() -> Iterator[FakeLLM]:
+    server = FakeLLM().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def e2e_stack(
+    django_db_setup: None,
+    e2e_llm: FakeLLM,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveStack]:
+    assert (ROOT / "frontend" / "dist" / "index.html").exists(), (
+        "the web chat is not built: run `make frontend` (make test does)"
+    )
+    log_dir = tmp_path_factory.mktemp("e2e-stack")
+    with django_db_blocker.unblock():
+        env = stack_env(
+            log_dir,
+            CHAT_QUEUE="chat-e2e",
+            LLM_BASE_URL=e2e_llm.base_url,
+            LLM_API_KEY="sk-e2e",
+            LLM_TIMEOUT_SECS="10",
+            JWT_ACCESS_TTL_SECS=str(ACCESS_TTL_SECS),
+            CHAT_TOKEN_EXPIRING_LEAD_SECS="4",
+            CHAT_TURN_DEADLINE_SECS=str(TURN_DEADLINE_SECS),
+        )
+    web, host = start_web(env, log_dir, name="web-e2e")
+    worker = start_worker(env, log_dir, name="worker-e2e")
+    stack = LiveStack(host=host, log_dir=log_dir, web=web, worker=worker)
+    try:
+        wait_until(answers(f"{stack.url}/readyz"), 60, "the e2e stack to be ready")
+        yield stack
+    finally:
+        worker.stop()
+        web.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
+    with sync_playwright() as playwright:
+        yield _launch(playwright)
+
+
+def _launch(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
+
+
+@pytest.fixture
+def person(django_db_blocker: Any) -> str:
+    """A user with a password. Created off the event loop that Playwright runs in this thread
+    (Django refuses ORM calls from a thread running an event loop)."""
+    name = f"e2e-{uuid.uuid4().hex[:8]}"
+
+    def create() -> None:
+        with django_db_blocker.unblock():
+            try:
+                get_user_model().objects.create_user(username=name, password=PASSWORD)
+            finally:
+                connections.close_all()  # this thread's connection, or the test database lingers
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(create).result()
+    return name
+
+
+@pytest.fixture
+def page(e2e_stack: LiveStack, person: str, browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(base_url=e2e_stack.url, viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_test_id("login-username").fill(person)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
+    yield page
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
