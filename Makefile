@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit alerts flower frontend frontend-test install clean lock
+.PHONY: run test lint typecheck unit alerts flower frontend frontend-test bench install clean lock
 FRONTEND_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts frontend/tsconfig.json
 
 run: $(INSTALLED) frontend
@@ -40,6 +40,10 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend-test: frontend/node_modules/.installed
 	cd frontend && npm test --silent
 
+# The benchmark: the chat system beside the machine's floors (bench/results/latest.*, ~10 min).
+bench: $(INSTALLED)
+	$(PY) bench/run.py
+
 # The alert rules and their unit tests (promtool comes with Debian's prometheus package).
 alerts:
 	@command -v promtool >/dev/null || scripts/install_promtool
@@ -56,7 +60,7 @@ $(INSTALLED): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + ")")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
 	@touch $@
 
 # Re-pin after changing pyproject.toml's dependencies.

@@ -8,6 +8,7 @@ import openai
 from django.conf import settings
 
 from agents.base import Agent
+from agents.providers.instant import InstantAgent
 from agents.providers.local import LocalAgent
 from agents.providers.openai_compatible import OpenAICompatibleAgent
 from agents.resilience import RetryPolicy, WithFallback
@@ -15,8 +16,10 @@ from agents.resilience import RetryPolicy, WithFallback
 
 @cache
 def supervisor_agent() -> Agent:
+    if settings.CHAT_AGENT == "instant":
+        return InstantAgent()
     local = LocalAgent()
-    if not settings.LLM_BASE_URL:
+    if settings.CHAT_AGENT == "local" or not settings.LLM_BASE_URL:
         return local
     client = openai.OpenAI(
         base_url=settings.LLM_BASE_URL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
@@ -29,6 +30,9 @@ def threads_of(user_id: int) -> QuerySet[Thread]:
 def thread_create(user_id: int, title: str = "") -> Thread:
     """Start a thread and make it the user's active one."""
     with transaction.atomic():
+        # Two tabs starting threads at once would each retire the old active thread and each
+        # insert a new one (one_active_thread_per_owner refuses the second): lock the owner.
+        get_user_model().objects.select_for_update().filter(pk=user_id).first()
         Thread.objects.filter(owner_id=user_id, is_active=True).update(is_active=False)
         return Thread.objects.create(owner_id=user_id, title=title, is_active=True)
 

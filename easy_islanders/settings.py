@@ -165,6 +165,10 @@ CHAT_SOCKET_SEND_TIMEOUT_SECS = env_int("CHAT_SOCKET_SEND_TIMEOUT_SECS", 10, min
 # Unset LLM_BASE_URL: the embedded local agent answers. Set: any OpenAI-compatible endpoint,
 # with the local agent as its fallback.
 LLM_BASE_URL = env_http_url("LLM_BASE_URL", "")
+# auto: the LLM when LLM_BASE_URL is set, else the local agent; local; instant (load tests).
+CHAT_AGENT = env_str("CHAT_AGENT", "auto")
+if CHAT_AGENT not in {"auto", "local", "instant"}:
+    raise ImproperlyConfigured(f"CHAT_AGENT must be auto, local or instant, got {CHAT_AGENT!r}")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
 LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
 LLM_TIMEOUT_SECS = env_int("LLM_TIMEOUT_SECS", 20, minimum=1)

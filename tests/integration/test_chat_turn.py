@@ -145,3 +145,20 @@ def test_it_recommends_cards_that_come_back_identically_from_history(
     with live_stack.socket(new_thread, owner[1], last_seq=1) as ws:
         ws.frame()
         assert ws.frame() == reply
+
+
+def test_threads_started_at_once_by_one_user_all_succeed(
+    live_stack: LiveStack, owner: tuple[Any, str]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def start(_: int) -> int:
+        with live_stack.client(owner[1]) as http:
+            return http.post("/api/chat/threads/", json={}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(start, range(16)))
+    assert statuses == [201] * 16
+    with live_stack.client(owner[1]) as http:
+        threads = http.get("/api/chat/threads/").json()["threads"]
+    assert len(threads) == 16 and sum(t["is_active"] for t in threads) == 1
