@@ -68,7 +68,7 @@ def start_worker(env: dict[str, str], log_dir: Path, name: str = "worker") -> Pr
         "easy_islanders",
         "worker",
         "--concurrency",
-        "8",
+        env.get("WORKER_CONCURRENCY", "8"),
         "--without-gossip",
         "--without-mingle",
         "--hostname",
