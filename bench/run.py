@@ -313,8 +313,13 @@ def idle_sockets(system: System, token: str, count: int) -> dict[str, Any]:
 
 def replay(system: System, token: str, events: int) -> float:
     host = system.hosts[0]
+    # Let the web process finish saying goodbye to the idle sockets first.
+    wait_until(_answers(f"http://{host}/healthz"), 120, "the web process to settle")
     thread_id = httpx.post(
-        f"http://{host}/api/chat/threads/", json={}, headers={"Authorization": f"Bearer {token}"}
+        f"http://{host}/api/chat/threads/",
+        json={},
+        timeout=60,
+        headers={"Authorization": f"Bearer {token}"},
     ).json()["thread_id"]
     dsn = system.env["DATABASE_URL"].replace("postgres://", "postgresql://")
     with psycopg.connect(dsn, autocommit=True) as conn:  # 1,000 stored events, as if missed
@@ -481,7 +486,11 @@ def main() -> None:
         system.stop()
         llm.stop()
         drop_database(DATABASE)
+        # Whatever was measured, kept even when a later step fails.
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "partial.json").write_text(json.dumps(results, indent=2) + "\n")
     report(results, args.out)
+    (args.out / "partial.json").unlink()
 
 
 if __name__ == "__main__":

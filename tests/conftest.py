@@ -50,6 +50,5 @@ def _teardown(created: Any, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def fake_llm() -> Iterator[FakeLLM]:
-    server = FakeLLM().start()
-    yield server
-    server.stop()
+    with FakeLLM() as server:
+        yield server

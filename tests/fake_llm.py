@@ -55,6 +55,12 @@ class FakeLLM:
         self._server.shutdown()
         self._server.server_close()
 
+    def __enter__(self) -> FakeLLM:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def then(self, *behaviours: Behaviour) -> None:
         self.script.extend(behaviours)
 

@@ -18,14 +18,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwrig
 
 from tests.fake_llm import FakeLLM
 from tests.integration.conftest import stack_env
-from tests.integration.stack import (
-    ROOT,
-    LiveStack,
-    answers,
-    start_web,
-    start_worker,
-    wait_until,
-)
+from tests.integration.stack import ROOT, LiveStack, running_stack
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -36,9 +29,8 @@ TURN_DEADLINE_SECS = 8
 
 @pytest.fixture(scope="session")
 def e2e_llm() -> Iterator[FakeLLM]:
-    server = FakeLLM().start()
-    yield server
-    server.stop()
+    with FakeLLM() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -63,15 +55,8 @@ def e2e_stack(
             CHAT_TOKEN_EXPIRING_LEAD_SECS="4",
             CHAT_TURN_DEADLINE_SECS=str(TURN_DEADLINE_SECS),
         )
-    web, host = start_web(env, log_dir, name="web-e2e")
-    worker = start_worker(env, log_dir, name="worker-e2e")
-    stack = LiveStack(host=host, log_dir=log_dir, web=web, worker=worker)
-    try:
-        wait_until(answers(f"{stack.url}/readyz"), 60, "the e2e stack to be ready")
+    with running_stack(env, log_dir, name="e2e") as stack:
         yield stack
-    finally:
-        worker.stop()
-        web.stop()
 
 
 @pytest.fixture(scope="session")

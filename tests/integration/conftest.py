@@ -13,13 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from accounts.tokens import access_token_issue
-from tests.integration.stack import (
-    LiveStack,
-    answers,
-    start_web,
-    start_worker,
-    wait_until,
-)
+from tests.integration.stack import LiveStack, running_stack
 
 pytestmark = pytest.mark.integration
 
@@ -47,15 +41,8 @@ def live_stack(
     log_dir = tmp_path_factory.mktemp("live-logs")
     with django_db_blocker.unblock():
         env = stack_env(log_dir)
-    web, host = start_web(env, log_dir)
-    worker = start_worker(env, log_dir)
-    stack = LiveStack(host=host, log_dir=log_dir, web=web, worker=worker)
-    try:
-        wait_until(answers(f"{stack.url}/readyz"), 60, "the live stack to be ready")
+    with running_stack(env, log_dir) as stack:
         yield stack
-    finally:
-        worker.stop()
-        web.stop()
 
 
 @pytest.fixture

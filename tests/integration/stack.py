@@ -96,6 +96,20 @@ def answers(url: str, status: int = 200) -> Callable[[], bool]:
     return check
 
 
+@contextmanager
+def running_stack(env: dict[str, str], log_dir: Path, name: str = "live") -> Iterator[LiveStack]:
+    """A web process and a worker on `env`, ready (a live worker heartbeat), stopped after."""
+    web, host = start_web(env, log_dir, name=f"web-{name}")
+    worker = start_worker(env, log_dir, name=f"worker-{name}")
+    stack = LiveStack(host=host, log_dir=log_dir, web=web, worker=worker)
+    try:
+        wait_until(answers(f"{stack.url}/readyz"), 60, f"the {name} stack to be ready")
+        yield stack
+    finally:
+        worker.stop()
+        web.stop()
+
+
 @dataclass
 class Socket:
     """A WebSocket client with a little memory of what it received."""

@@ -9,23 +9,14 @@ import pytest
 
 from tests.fake_llm import Behaviour, FakeLLM
 from tests.integration.conftest import stack_env
-from tests.integration.stack import (
-    LiveStack,
-    answers,
-    is_terminal,
-    start_web,
-    start_worker,
-    typing_off,
-    wait_until,
-)
+from tests.integration.stack import LiveStack, is_terminal, running_stack, typing_off
 from tests.integration.test_chat_turn import send
 
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[FakeLLM]:
-    server = FakeLLM().start()
-    yield server
-    server.stop()
+    with FakeLLM() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +37,8 @@ def llm_stack(
             LLM_MODEL="fake-model",
             LLM_TIMEOUT_SECS="5",
         )
-    web, host = start_web(env, log_dir, name="web-llm")
-    worker = start_worker(env, log_dir, name="worker-llm")
-    stack = LiveStack(host=host, log_dir=log_dir, web=web, worker=worker)
-    try:
-        wait_until(answers(f"{stack.url}/readyz"), 60, "the LLM stack to be ready")
+    with running_stack(env, log_dir, name="llm") as stack:
         yield stack
-    finally:
-        worker.stop()
-        web.stop()
 
 
 def reply_to(stack: LiveStack, token: str, text: str) -> dict[str, Any]:
