@@ -59,7 +59,9 @@ def e2e_stack(
         yield stack
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API runs an event loop in this thread while it is open, and
+# Django refuses ORM calls from such a thread, so it must be closed before other tests run.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if shutil.which(CHROMIUM) is None:
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")

@@ -38,6 +38,17 @@ def send_all(convos: list[Conversation], messages: int) -> None:
         thread.join(120)
 
 
+def under_fault(convos: list[Conversation], inject: Callable[[], None], messages: int = 3) -> None:
+    """Conversations send their messages; once turns are streaming, the fault strikes; then
+    every invariant is checked."""
+    sender = threading.Thread(target=send_all, args=(convos, messages))
+    sender.start()
+    time.sleep(1.5)
+    inject()
+    sender.join(120)
+    judged(convos)
+
+
 def judged(convos: list[Conversation], *, failures_expected: bool = False) -> None:
     verdict = settle_and_judge(convos)
     print(f"\n{verdict.line()}")
@@ -51,29 +62,25 @@ def test_a_worker_killed_mid_turn_loses_and_repeats_nothing(
     make_system: MakeSystem, conversations: MakeConversations
 ) -> None:
     system = make_system(workers=2)
-    convos = conversations(system, 6)
-    sender = threading.Thread(target=send_all, args=(convos, 3))
-    sender.start()
-    time.sleep(1.5)  # turns are streaming on both workers
-    system.kill(system.workers[0], signal.SIGKILL)
-    system.start_worker()  # the supervisor brings a worker back
-    sender.join(120)
-    judged(convos)
+
+    def kill_a_worker() -> None:
+        system.kill(system.workers[0], signal.SIGKILL)
+        system.start_worker()  # the supervisor brings a worker back
+
+    under_fault(conversations(system, 6), kill_a_worker)
 
 
 def test_redis_restarted_empty_loses_no_accepted_turn(
     make_system: MakeSystem, conversations: MakeConversations
 ) -> None:
     system = make_system(workers=1)
-    convos = conversations(system, 6)
-    sender = threading.Thread(target=send_all, args=(convos, 3))
-    sender.start()
-    time.sleep(1.5)
-    system.redis.stop()  # queue, channel layer, stream text and heartbeats: all gone
-    time.sleep(2)
-    system.redis.start()  # back, and empty
-    sender.join(120)
-    judged(convos)
+
+    def restart_redis_empty() -> None:
+        system.redis.stop()  # queue, channel layer, stream text and heartbeats: all gone
+        time.sleep(2)
+        system.redis.start()  # back, and empty
+
+    under_fault(conversations(system, 6), restart_redis_empty)
 
 
 def test_a_restarted_web_server_says_going_away_and_clients_lose_nothing(
@@ -81,14 +88,13 @@ def test_a_restarted_web_server_says_going_away_and_clients_lose_nothing(
 ) -> None:
     system = make_system(workers=1)
     convos = conversations(system, 4)
-    sender = threading.Thread(target=send_all, args=(convos, 3))
-    sender.start()
-    time.sleep(1.5)
-    host = system.hosts[0]
-    system.stop_web(host)
-    system.start_web(int(host.rsplit(":", 1)[1]))
-    sender.join(120)
-    judged(convos)
+
+    def restart_the_web_server() -> None:
+        host = system.hosts[0]
+        system.stop_web(host)
+        system.start_web(int(host.rsplit(":", 1)[1]))
+
+    under_fault(convos, restart_the_web_server)
     assert sum(c.closes[1001] for c in convos) >= 1
 
 
