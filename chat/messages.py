@@ -13,8 +13,8 @@ from chat.envelopes import durable_envelope
 from chat.errors import EmptyMessage, InvalidMessage, MessageTooLong
 from chat.models import Event, EventKind, Turn
 from chat.publishing import publish
-from chat.sequencing import event_append, thread_lock
-from chat.threads import active_thread_get_or_create, thread_access
+from chat.sequencing import event_append
+from chat.threads import active_thread_get_or_create, thread_lock_owned
 from chat.turns import turn_enqueue_or_defer
 from observability.metrics import TURN_STAGE
 
@@ -76,17 +76,21 @@ def message_accept(
     and starts nothing. Raises ThreadNotFound, EmptyMessage, MessageTooLong, InvalidMessage.
     """
     text = message_clean(text)
-    thread = (
-        thread_access(user_id, thread_id) if thread_id else active_thread_get_or_create(user_id)
-    )
+    if thread_id is None:
+        thread_id = active_thread_get_or_create(user_id).pk
+    # Only a client-chosen id can come back in a resend; one made here cannot.
+    may_be_resend = client_msg_id is not None
     client_msg_id = client_msg_id or uuid4()
     with transaction.atomic():
-        # The lock also serialises resends: the second one sees the first one's row.
-        locked = thread_lock(thread.id)
+        # One query locks the thread and checks its owner. The lock also serialises resends:
+        # the second one sees the first one's row.
+        thread = locked = thread_lock_owned(user_id, thread_id)
         first = (
             Event.objects.filter(thread=locked, client_msg_id=client_msg_id)
             .select_related("turn")
             .first()
+            if may_be_resend
+            else None
         )
         if first is not None:
             return _acceptance(first, first.turn, idempotent=True)

@@ -23,6 +23,17 @@ def thread_access(user_id: int, thread_id: UUID | str) -> Thread:
     return thread
 
 
+def thread_lock_owned(user_id: int, thread_id: UUID | str) -> Thread:
+    """`thread_access` and `sequencing.thread_lock` in one query: the thread, locked for the
+    rest of the transaction, if `user_id` owns it. Raises ThreadNotFound or ThreadForbidden."""
+    thread = Thread.objects.select_for_update().filter(pk=_as_uuid(thread_id)).first()
+    if thread is None:
+        raise ThreadNotFound("No such thread.")
+    if thread.owner_id != user_id:
+        raise ThreadForbidden("No such thread.")
+    return thread
+
+
 def threads_of(user_id: int) -> QuerySet[Thread]:
     return Thread.objects.filter(owner_id=user_id).order_by("-last_activity_at")
 

@@ -7,6 +7,7 @@ by (thread, seq); the backlog by queued_at; correlation ids for chat_trace.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from chat.turns import Reply, turn_claim, turn_finish
 pytestmark = pytest.mark.django_db
 
 
-def test_accepting_a_message_takes_six_queries(
+def test_accepting_a_message_takes_four_queries(
     make_user: Callable[..., Any],
     django_assert_num_queries: Any,
     django_capture_on_commit_callbacks: Any,
@@ -29,14 +30,23 @@ def test_accepting_a_message_takes_six_queries(
     first = message_accept(
         user_id=user.pk, text="hi", thread_id=None, client_msg_id=None, correlation_id="c"
     )
-    # Six statements; inside a test's transaction the atomic block adds SAVEPOINT and RELEASE.
-    with django_capture_on_commit_callbacks(), django_assert_num_queries(6 + 2):
-        # thread access, lock thread, resend check, head_seq, event, turn
+    # Inside a test's transaction the atomic block adds SAVEPOINT and RELEASE.
+    with django_capture_on_commit_callbacks(), django_assert_num_queries(4 + 2):
+        # lock the owner's thread, head_seq, event, turn
         message_accept(
             user_id=user.pk,
             text="again",
             thread_id=first.thread_id,
             client_msg_id=None,
+            correlation_id="c",
+        )
+    with django_capture_on_commit_callbacks(), django_assert_num_queries(5 + 2):
+        # and the resend check, when the client chose the id
+        message_accept(
+            user_id=user.pk,
+            text="again",
+            thread_id=first.thread_id,
+            client_msg_id=uuid.uuid4(),
             correlation_id="c",
         )
 
