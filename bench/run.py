@@ -44,7 +44,7 @@ from tests.faults.system import (  # noqa: E402
     drop_database,
     system_env,
 )
-from tests.integration.stack import free_port, wait_until  # noqa: E402
+from tests.integration.stack import answers, free_port, wait_until  # noqa: E402
 
 DATABASE = "bench_easy_islanders"
 RESULTS = ROOT / "bench" / "results"
@@ -127,22 +127,12 @@ def _asgi_samples() -> list[float]:
     )
     server = subprocess.Popen([sys.executable, "-c", code])
     try:
-        wait_until(_answers(f"http://127.0.0.1:{port}/"), 20, "the trivial ASGI server")
+        wait_until(answers(f"http://127.0.0.1:{port}/"), 20, "the trivial ASGI server")
         with httpx.Client() as http:
             return timed(lambda: http.get(f"http://127.0.0.1:{port}/"), 1000)
     finally:
         server.terminate()
         server.wait(10)
-
-
-def _answers(url: str) -> Callable[[], bool]:
-    def check() -> bool:
-        try:
-            return httpx.get(url, timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    return check
 
 
 # --- Turns under load ------------------------------------------------------------------------
@@ -275,9 +265,7 @@ def slow_llm(system: System, token: str, llm: FakeLLM, turns: int) -> dict[str, 
 
 def idle_sockets(system: System, token: str, count: int) -> dict[str, Any]:
     host = system.hosts[0]
-    thread_id = httpx.post(
-        f"http://{host}/api/chat/threads/", json={}, headers={"Authorization": f"Bearer {token}"}
-    ).json()["thread_id"]
+    thread_id = system.new_thread(token)
     web = psutil.Process(system.webs[0][0].popen.pid)
     before = web.memory_info().rss
     opened: list[Any] = []
@@ -314,13 +302,8 @@ def idle_sockets(system: System, token: str, count: int) -> dict[str, Any]:
 def replay(system: System, token: str, events: int) -> float:
     host = system.hosts[0]
     # Let the web process finish saying goodbye to the idle sockets first.
-    wait_until(_answers(f"http://{host}/healthz"), 120, "the web process to settle")
-    thread_id = httpx.post(
-        f"http://{host}/api/chat/threads/",
-        json={},
-        timeout=60,
-        headers={"Authorization": f"Bearer {token}"},
-    ).json()["thread_id"]
+    wait_until(answers(f"http://{host}/healthz"), 120, "the web process to settle")
+    thread_id = system.new_thread(token)
     dsn = system.env["DATABASE_URL"].replace("postgres://", "postgresql://")
     with psycopg.connect(dsn, autocommit=True) as conn:  # 1,000 stored events, as if missed
         conn.execute(
@@ -448,8 +431,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "note": "load generator shares these cores"}
     }
     try:
-        system.manage("migrate", "--no-input", "-v", "0")
-        token = system.manage("issue_token", "bench", "--create", "--ttl", "7200")
+        token = system.bootstrap("bench")
         system.start_web()
         system.start_worker()
         system.wait_ready()

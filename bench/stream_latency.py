@@ -63,8 +63,7 @@ def main() -> None:
         redis,
     )
     try:
-        system.manage("migrate", "--no-input", "-v", "0")
-        token = system.manage("issue_token", "bench", "--create", "--ttl", "3600")
+        token = system.bootstrap("bench")
         system.start_web()
         system.start_worker()
         system.wait_ready()
@@ -85,9 +84,7 @@ def main() -> None:
 def measure(system: System, token: str, turns: int) -> list[float]:
     host = system.hosts[0]
     headers = {"Authorization": f"Bearer {token}"}
-    thread_id = httpx.post(f"http://{host}/api/chat/threads/", json={}, headers=headers).json()[
-        "thread_id"
-    ]
+    thread_id = system.new_thread(token)
     added: list[float] = []
     with connect(f"ws://{host}/ws/chat/{thread_id}/?token={token}") as ws:
         json.loads(ws.recv())

@@ -141,7 +141,3 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"turn {self.id} ({self.state})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state not in UNFINISHED_STATES

@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,9 +22,8 @@ def fault_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     setup = System(
         system_env(log_dir, url, "redis://127.0.0.1:6379/13"), log_dir, RedisServer(log_dir)
     )
-    setup.manage("migrate", "--no-input", "-v", "0")
+    token = setup.bootstrap("faults")
     setup.manage("seed_catalog")
-    token = setup.manage("issue_token", "faults", "--create", "--ttl", "7200")
     yield url, token
     drop_database(DATABASE)
 
@@ -76,24 +74,10 @@ def conversations(fault_database: tuple[str, str]) -> Callable[..., list[Convers
         token = fault_database[1]
         convos = []
         for i in range(count):
-            thread_id = _new_thread(system, token)
+            thread_id = system.new_thread(token)
             convo = Conversation(system, token, thread_id, web_index=i)
             convo.listen()
             convos.append(convo)
         return convos
 
     return make
-
-
-def _new_thread(system: System, token: str) -> str:
-    import httpx
-
-    response = httpx.post(
-        f"http://{system.hosts[0]}/api/chat/threads/",
-        json={},
-        timeout=10,
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return str(body["thread_id"])

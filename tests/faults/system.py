@@ -105,6 +105,22 @@ class System:
         )
         return done.stdout.strip()
 
+    def bootstrap(self, username: str, ttl_secs: int = 7200) -> str:
+        """Migrate the system's database and create a user; an access token for it."""
+        self.manage("migrate", "--no-input", "-v", "0")
+        return self.manage("issue_token", username, "--create", "--ttl", str(ttl_secs))
+
+    def new_thread(self, token: str) -> str:
+        """Start a thread over HTTP, as a client does."""
+        response = httpx.post(
+            f"http://{self.hosts[0]}/api/chat/threads/",
+            json={},
+            timeout=60,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["thread_id"])
+
     def start_web(self, port: int | None = None) -> str:
         port = port or free_port()
         name = f"web-{port}"
