@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from uuid import UUID
 
 from django.conf import settings
@@ -40,6 +41,9 @@ def turn_run(turn_id: UUID, worker: str) -> None:
     )
     if turn.cancel_requested_at is not None:  # cancelled while its last attempt was lost
         turn_finish(turn.id, Reply(text="", agent=None, cancelled=True), worker=worker)
+        return
+    if time.time() >= _deadline_at(turn):  # it waited out its whole time in a backlog
+        turn_finish(turn.id, DEADLINE_EXCEEDED, worker=worker)
         return
     request = _agent_request(turn)
     # The agent may wait seconds on the network: give the connection back to the pool meanwhile.
@@ -79,8 +83,12 @@ def _agent_request(turn: Turn) -> AgentRequest:
         message=message.content,
         history=history,
         correlation_id=turn.correlation_id,
-        deadline_at=turn.queued_at.timestamp() + settings.CHAT_TURN_DEADLINE_SECS,
+        deadline_at=_deadline_at(turn),
     )
+
+
+def _deadline_at(turn: Turn) -> float:
+    return turn.queued_at.timestamp() + settings.CHAT_TURN_DEADLINE_SECS
 
 
 def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure | None:
