@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit alerts flower frontend frontend-test bench install clean lock
+.PHONY: run test lint typecheck audit unit alerts flower frontend frontend-test bench install clean lock
 FRONTEND_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts frontend/tsconfig.json
 
 run: $(INSTALLED) frontend
@@ -14,7 +14,7 @@ run: $(INSTALLED) frontend
 test: $(INSTALLED) frontend
 	@$(PY) scripts/services.py check --tests
 	@scripts/install_chromium
-	$(MAKE) --no-print-directory lint typecheck alerts frontend-test unit
+	$(MAKE) --no-print-directory lint typecheck alerts audit frontend-test unit
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
@@ -22,6 +22,10 @@ lint: $(INSTALLED)
 
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy .
+
+# Known vulnerabilities in the shipped dependencies (Python, and the web chat's npm runtime).
+audit: $(INSTALLED) frontend/node_modules/.installed
+	$(PY) scripts/audit_dependencies.py
 
 unit: $(INSTALLED)
 	$(VENV)/bin/pytest

@@ -1,7 +1,8 @@
 from django.urls import path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from accounts.views import TokenObtainView, TokenRenewView
 
 urlpatterns = [
-    path("token/", TokenObtainPairView.as_view(), name="token-obtain"),
-    path("token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
+    path("token/", TokenObtainView.as_view(), name="token-obtain"),
+    path("token/refresh/", TokenRenewView.as_view(), name="token-refresh"),
 ]

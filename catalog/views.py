@@ -9,12 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.cards import rec_item
 from catalog.models import Listing
+from catalog.serializers import RecItemOut
 
 _PALETTES = {
     "property_rent_long": ("#0e7490", "#a5f3fc"),
@@ -27,6 +29,7 @@ _PALETTES = {
 }
 
 
+@extend_schema(responses={200: RecItemOut}, summary="One listing as its recommendation card.")
 @api_view(["GET"])
 def listing_detail(request: Request, listing_id: int) -> Response:
     return Response(rec_item(get_object_or_404(Listing, pk=listing_id)))

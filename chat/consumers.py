@@ -23,6 +23,7 @@ from chat.errors import ThreadForbidden, ThreadNotFound
 from chat.publishing import thread_group
 from chat.sockets import (
     SLOT_REFRESH_SECS,
+    FrameBudget,
     SocketOpening,
     catch_up,
     socket_open,
@@ -33,6 +34,7 @@ from chat.sockets import (
 from chat.streaming import inflight_text
 from chat.turns import turn_cancel
 from chat.watch import ensure_redis_watch
+from easy_islanders.security import socket_origin_allowed
 from observability.correlation import clean_correlation_id, correlation_enter
 from observability.metrics import WS_CLOSES, WS_CONNECTIONS
 
@@ -81,6 +83,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     thread_id: str
     user_id: int | None = None
     cursor: DeliveryCursor | None = None
+    frame_budget: FrameBudget
     _expiry_task: asyncio.Task[None] | None = None
     _keepalive_task: asyncio.Task[None] | None = None
     _opened_at: float = 0.0
@@ -95,6 +98,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         query = parse_qs(self.scope["query_string"].decode("latin-1"))
         correlation_enter(clean_correlation_id((query.get("cid") or [None])[0]))
         self.thread_id = self.scope["url_route"]["kwargs"]["thread_id"]
+        if not socket_origin_allowed(_header(self.scope, b"origin")):
+            await self._refuse(CLOSE_FORBIDDEN, "origin not allowed")
+            return
         # Join before reading, so an event committed during the replay read arrives live.
         await self.channel_layer.group_add(thread_group(self.thread_id), self.channel_name)
         try:
@@ -117,6 +123,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def _opened(self, opening: SocketOpening) -> None:
         self.user_id = opening.identity.user_id
+        self.frame_budget = FrameBudget(
+            rate=settings.CHAT_SOCKET_FRAMES_PER_SEC, burst=2 * settings.CHAT_SOCKET_FRAMES_PER_SEC
+        )
         self.cursor = DeliveryCursor(opening.delivered_before_replay)
         open_sockets.add(self)
         WS_CONNECTIONS.inc()
@@ -207,6 +216,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.cursor is None:
             return  # refused socket: closing
+        if not self.frame_budget.spend():
+            # A flood: close rather than answer each frame (4429: back off, then reconnect).
+            logger.warning("ws_flood_closed", extra=self._log_context())
+            self.cursor = None
+            WS_CLOSES.labels(str(CLOSE_TOO_MANY)).inc()
+            await self.close(code=CLOSE_TOO_MANY)
+            return
         try:
             frame = parse_client_frame(text_data)
         except BadFrame as exc:
@@ -370,6 +386,13 @@ class UnknownSocketConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         await self.accept()
         await self.close(code=CLOSE_NOT_FOUND)
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 def _iso(moment: datetime) -> str:

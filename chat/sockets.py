@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.conf import settings
@@ -124,3 +124,29 @@ async def socket_slot_release(user_id: int, channel: str) -> None:
         await async_redis_client().zrem(_slots_key(user_id), channel)
     except Exception as exc:
         logger.warning("ws_slot_check_failed", extra={"error": type(exc).__name__})
+
+
+# --- Frames per socket -----------------------------------------------------------------------
+
+
+@dataclass
+class FrameBudget:
+    """A token bucket: `rate` client frames a second on average, bursts of up to `burst`."""
+
+    rate: float
+    burst: float
+    tokens: float = field(init=False)
+    stamp: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens, self.stamp = self.burst, time.monotonic()
+
+    def spend(self) -> bool:
+        """Take one frame's token; False when the socket has sent faster than allowed."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True

@@ -12,16 +12,16 @@ django.setup(set_prefix=False)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.asgi import get_asgi_application  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from easy_islanders.http import PooledASGIHandler  # noqa: E402
 from observability.logging import configure_logging  # noqa: E402
 
 configure_logging("api", settings.LOG_DIR, settings.LOG_LEVEL)
 
 application = ProtocolTypeRouter(
     {
-        "http": get_asgi_application(),
+        "http": PooledASGIHandler(settings.WEB_THREADS),
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )

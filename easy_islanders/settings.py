@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "channels",
+    "corsheaders",
     "accounts",
     "django.contrib.postgres",
     "catalog",
@@ -57,9 +58,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "observability.middleware.CorrelationIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "easy_islanders.security.SecurityHeadersMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The API authenticates by bearer token, never by cookie, so its views are exempt (DRF);
+    # the middleware still guards any form a later page might add.
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Threads that run HTTP requests in each web process (easy_islanders/http.py); each holds at
+# most one database connection while it works, so keep it at or below DB_POOL_MAX_SIZE.
+WEB_THREADS = env_int("WEB_THREADS", 8, minimum=1)
 
 ROOT_URLCONF = "easy_islanders.urls"
 ASGI_APPLICATION = "easy_islanders.asgi.application"
@@ -97,7 +108,7 @@ REDIS_URL = env_redis_url("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "easy_islanders.cache.SharedClientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "ei",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -113,6 +124,26 @@ CHANNEL_LAYERS = {
     }
 }
 
+# --- Browser security (docs/security.md) -----------------------------------------------------
+# Behind a proxy that terminates TLS (it must set X-Forwarded-Proto): redirect to https, HSTS,
+# secure cookies. Off for `make run` on http://127.0.0.1.
+HTTPS = env_bool("DJANGO_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+# Other sites' pages may call the API (and open the socket) only from these origins, e.g.
+# https://app.example.com. None by default: the web chat is served from the API's own origin.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "x-correlation-id"]
+CORS_EXPOSE_HEADERS = ["X-Correlation-ID", "Retry-After"]
+CORS_ALLOW_CREDENTIALS = False  # bearer tokens, no cookies
+
 # --- Auth -----------------------------------------------------------------------------------
 JWT_ACCESS_TTL_SECS = env_int("JWT_ACCESS_TTL_SECS", 900, minimum=5)
 JWT_REFRESH_TTL_SECS = env_int("JWT_REFRESH_TTL_SECS", 7 * 24 * 3600, minimum=60)
@@ -123,11 +154,15 @@ SIMPLE_JWT = {
     "ALGORITHM": "HS256",
     "AUTH_HEADER_TYPES": ("Bearer",),
     "UPDATE_LAST_LOGIN": False,
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.serializers.TokenObtainRequest",
+    "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshRequest",
 }
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
 
 # --- HTTP API -------------------------------------------------------------------------------
 CHAT_SEND_RATE = env_str("CHAT_SEND_RATE", "60/min")
+# Log-ins and refreshes per client address (against password guessing).
+AUTH_RATE = env_str("AUTH_RATE", "30/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
@@ -137,14 +172,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["chat.api.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "chat.api.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"chat_send": CHAT_SEND_RATE},
+    "DEFAULT_THROTTLE_RATES": {"chat_send": CHAT_SEND_RATE, "auth": AUTH_RATE},
     "UNAUTHENTICATED_USER": None,
+    # Throttles key anonymous callers by REMOTE_ADDR, never by a client-sent X-Forwarded-For
+    # (DRF's default would trust it). The server resolves X-Forwarded-For itself, and only from
+    # a trusted proxy (uvicorn's forwarded_allow_ips, FORWARDED_ALLOW_IPS; 127.0.0.1 by default).
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Easy Islanders Chat API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "easy_islanders.openapi.contract_errors",
+    ],
 }
 # A message is at most CHAT_MAX_MESSAGE_CHARS characters; a body far larger than that is
 # refused before it is parsed (413).
@@ -160,6 +203,9 @@ CHAT_MAX_SOCKETS_PER_USER = env_int("CHAT_MAX_SOCKETS_PER_USER", 10, minimum=1)
 # A socket whose client does not read for this long is closed (it reconnects with last_seq),
 # so a slow consumer cannot make the server buffer without bound.
 CHAT_SOCKET_SEND_TIMEOUT_SECS = env_int("CHAT_SOCKET_SEND_TIMEOUT_SECS", 10, minimum=1)
+# Client frames a socket may send per second on average (bursts of twice that); a socket
+# sending faster is closed with 4429.
+CHAT_SOCKET_FRAMES_PER_SEC = env_int("CHAT_SOCKET_FRAMES_PER_SEC", 20, minimum=1)
 
 # --- The agent ------------------------------------------------------------------------------
 # Unset LLM_BASE_URL: the embedded local agent answers. Set: any OpenAI-compatible endpoint,

@@ -14,6 +14,11 @@ from catalog.seed import seed_catalog
 from tests.fake_llm import FakeLLM
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests marked after_all read what the others left behind (their logs): they go last.
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., AbstractBaseUser]:
     """A new user with a unique name (tests share the database with the live stack's rows)."""

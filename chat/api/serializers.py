@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from easy_islanders.serializers import RejectUnknownFields
 
 
 class StrictCharField(serializers.CharField):
@@ -25,9 +29,34 @@ class StrictUUIDField(serializers.UUIDField):
         return super().to_internal_value(data)
 
 
-class SendMessageRequest(serializers.Serializer[Any]):
-    # Emptiness and length are the domain's rules (400 empty_message, 413 message_too_long).
-    message = StrictCharField(allow_blank=True, trim_whitespace=False)
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": settings.CHAT_MAX_MESSAGE_CHARS,
+        # Some character that is not white space, and no NUL (PostgreSQL text cannot hold it).
+        "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
+    }
+)
+class MessageField(StrictCharField):
+    """The message text. Its rules are the domain's (chat.messages.message_clean: 400
+    empty_message, 413 message_too_long); the OpenAPI document states them for clients."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data == "":
+            return data  # the domain answers it (empty_message)
+        return super().run_validation(data)
+
+
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": r"^[^\u0000]*$"})
+class TitleField(StrictCharField):
+    """A thread's title: any text but NUL (DRF refuses it; PostgreSQL text cannot hold it)."""
+
+
+class SendMessageRequest(RejectUnknownFields):
+    """A message; with no thread_id it goes to the caller's active thread."""
+
+    message = MessageField(trim_whitespace=False)
     thread_id = StrictUUIDField(required=False, allow_null=True)
     client_msg_id = StrictUUIDField(required=False, allow_null=True)
 
@@ -43,8 +72,10 @@ class MessageAccepted(serializers.Serializer[Any]):
     idempotent = serializers.BooleanField()
 
 
-class ThreadCreateRequest(serializers.Serializer[Any]):
-    title = StrictCharField(required=False, allow_blank=True, max_length=200)
+class ThreadCreateRequest(RejectUnknownFields):
+    """A new thread, optionally titled; it becomes the caller's active thread."""
+
+    title = TitleField(required=False, allow_blank=True, max_length=200)
 
 
 class ThreadOut(serializers.Serializer[Any]):
@@ -65,6 +96,15 @@ class EventsQuery(serializers.Serializer[Any]):
     after_seq = serializers.IntegerField(min_value=0, default=0)
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
+    def to_internal_value(self, data: Any) -> Any:
+        # DRF reads `?limit=` as "not given"; a parameter present without a value is an error.
+        blank = [name for name, _ in self.fields.items() if data.get(name) == ""]
+        if blank:
+            raise serializers.ValidationError(
+                {name: ["A valid integer is required."] for name in blank}
+            )
+        return super().to_internal_value(data)
+
 
 class EventsPage(serializers.Serializer[Any]):
     ok = serializers.BooleanField()
@@ -73,7 +113,9 @@ class EventsPage(serializers.Serializer[Any]):
     has_more = serializers.BooleanField()
 
 
-class CancelRequest(serializers.Serializer[Any]):
+class CancelRequest(RejectUnknownFields):
+    """Which turn to cancel (its message's seq); none: the running or waiting one."""
+
     in_reply_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 

@@ -114,7 +114,7 @@ class CancelTurnView(APIView):
         summary="Cancel the running (or waiting) turn; its partial reply is kept.",
     )
     def post(self, request: Request, thread_id: str) -> Response:
-        body = CancelRequest(data=request.data or {})
+        body = CancelRequest(data=request.data)  # no body is {}; a JSON null is refused
         body.is_valid(raise_exception=True)
         turn = turn_cancel(_user_id(request), thread_id, body.validated_data.get("in_reply_to"))
         return Response(

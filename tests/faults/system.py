@@ -5,6 +5,7 @@ nothing else), web processes and Celery workers, and the suite's OpenAI-compatib
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -180,6 +181,8 @@ def system_env(
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "easy_islanders.settings",
+        # Production settings refuse to start without a key; a system of its own gets one.
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "LOG_DIR": str(log_dir),

@@ -1,0 +1,201 @@
+"""Who may do what: every endpoint and the socket, for each persona and each kind of bad token.
+
+The owner gets the contract's success; another user gets 404 on the owner's thread (never its
+data) and 4403 on its socket; anonymous callers and every bad token get 401 / 4401.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import jwt
+import pytest
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from tests.integration.stack import LiveStack
+
+BAD_TOKENS = [
+    "anonymous",
+    "malformed",
+    "truncated",
+    "expired",
+    "wrong_key",
+    "alg_none",
+    "refresh_as_access",
+    "deactivated_user",
+]
+
+
+WRONG_KEY = "not-our-signing-key-0123456789abcdef"
+
+
+def forged(raw_access: str, key: str | None = WRONG_KEY, algorithm: str = "HS256") -> str:
+    """The same claims as a real access token, signed with another key (or not at all)."""
+    claims = dict(AccessToken(raw_access).payload)  # type: ignore[arg-type]
+    return jwt.encode(claims, key, algorithm=algorithm)
+
+
+def deactivate(user: Any, db_blocker: Any) -> None:
+    with db_blocker.unblock():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+
+def bad_token(kind: str, make_user: Callable[..., tuple[Any, str]], db_blocker: Any) -> str | None:
+    """A token of the given kind of wrong, for a real user where one is needed."""
+    user, good = make_user()
+    if kind == "anonymous":
+        return None
+    if kind == "malformed":
+        return "not-a-jwt"
+    if kind == "truncated":
+        return good[: len(good) // 2]
+    if kind == "expired":
+        token = AccessToken.for_user(user)
+        token.set_exp(lifetime=-timedelta(seconds=30))
+        return str(token)
+    if kind == "wrong_key":
+        return forged(good)
+    if kind == "alg_none":
+        return forged(good, key=None, algorithm="none")
+    if kind == "refresh_as_access":
+        return str(RefreshToken.for_user(user))
+    if kind == "deactivated_user":
+        deactivate(user, db_blocker)
+        return good
+    raise AssertionError(kind)
+
+
+def http_calls(thread_id: str) -> list[tuple[str, str, dict[str, Any] | None]]:
+    return [
+        ("POST", "/api/chat/", {"message": "hello", "thread_id": thread_id}),
+        ("GET", "/api/chat/threads/", None),
+        ("POST", "/api/chat/threads/", {}),
+        ("GET", f"/api/chat/threads/{thread_id}/events/", None),
+        ("POST", f"/api/chat/threads/{thread_id}/cancel/", {}),
+    ]
+
+
+OWNER_STATUS = [202, 200, 201, 200, 202]
+OUTSIDER_STATUS = [404, 200, 201, 404, 404]
+
+
+def _call(
+    stack: LiveStack, token: str | None, method: str, path: str, body: dict[str, Any] | None
+) -> Any:
+    with stack.client(token) as http:
+        return http.request(method, path, json=body)
+
+
+def test_the_owner_may_do_everything(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    statuses = [_call(live_stack, owner[1], *call).status_code for call in http_calls(new_thread)]
+    assert statuses == OWNER_STATUS
+    with live_stack.socket(new_thread, owner[1]) as ws:
+        assert ws.frame()["event"] == "connected"
+
+
+def test_another_user_sees_nothing_of_the_owners_thread(
+    live_stack: LiveStack, owner: tuple[Any, str], outsider: tuple[Any, str], new_thread: str
+) -> None:
+    responses = [_call(live_stack, outsider[1], *call) for call in http_calls(new_thread)]
+    assert [r.status_code for r in responses] == OUTSIDER_STATUS
+    for response in responses:
+        assert new_thread not in response.text.replace(f"/{new_thread}/", "")
+    listed = responses[1].json()["threads"]
+    assert new_thread not in {thread["thread_id"] for thread in listed}
+    with live_stack.socket(new_thread, outsider[1]) as ws:
+        assert ws.close_code() == 4403
+        assert ws.received == []
+    # The owner's thread is untouched: the outsider's send and cancel did nothing to it.
+    with live_stack.client(owner[1]) as http:
+        events = http.get(f"/api/chat/threads/{new_thread}/events/").json()
+    assert events["head_seq"] == 0
+
+
+@pytest.mark.parametrize("kind", BAD_TOKENS)
+def test_a_bad_token_gets_401_everywhere_and_4401_on_the_socket(
+    live_stack: LiveStack,
+    user_token: Callable[..., tuple[Any, str]],
+    django_db_blocker: Any,
+    new_thread: str,
+    kind: str,
+) -> None:
+    token = bad_token(kind, user_token, django_db_blocker)
+    for method, path, body in http_calls(new_thread):
+        response = _call(live_stack, token, method, path, body)
+        assert response.status_code == 401, (kind, method, path, response.text)
+        error = response.json()["error"]
+        assert error["code"] == ("not_authenticated" if token is None else "token_invalid")
+        if token:
+            assert token not in response.text
+    with live_stack.socket(new_thread, token) as ws:
+        assert ws.close_code() == 4401
+        assert ws.received == []
+
+
+@pytest.mark.parametrize("kind", ["malformed", "expired", "wrong_key", "access_as_refresh"])
+def test_refresh_accepts_only_a_valid_refresh_token(
+    live_stack: LiveStack, user_token: Callable[..., tuple[Any, str]], kind: str
+) -> None:
+    user, access = user_token()
+    refresh = RefreshToken.for_user(user)
+    token = {
+        "malformed": "not-a-jwt",
+        "expired": _expired_refresh(refresh),
+        "wrong_key": jwt.encode(dict(refresh.payload), WRONG_KEY),
+        "access_as_refresh": access,
+    }[kind]
+    with live_stack.client() as http:
+        response = http.post("/api/auth/token/refresh/", json={"refresh": token})
+    assert response.status_code == 401, response.text
+    assert token not in response.text
+
+
+def _expired_refresh(refresh: RefreshToken) -> str:
+    refresh.set_exp(lifetime=-timedelta(seconds=30))
+    return str(refresh)
+
+
+def test_a_deactivated_user_can_neither_log_in_nor_refresh(
+    live_stack: LiveStack, user_token: Callable[..., tuple[Any, str]], django_db_blocker: Any
+) -> None:
+    user, _ = user_token(password="correct-horse")
+    refresh = str(RefreshToken.for_user(user))
+    credentials = {"username": user.username, "password": "correct-horse"}
+    with live_stack.client() as http:
+        assert http.post("/api/auth/token/", json=credentials).status_code == 200
+        deactivate(user, django_db_blocker)
+        assert http.post("/api/auth/token/", json=credentials).status_code == 401
+        assert http.post("/api/auth/token/refresh/", json={"refresh": refresh}).status_code == 401
+
+
+def test_a_wrong_password_and_an_unknown_user_look_the_same(
+    live_stack: LiveStack, user_token: Callable[..., tuple[Any, str]]
+) -> None:
+    user, _ = user_token(password="correct-horse")
+    with live_stack.client() as http:
+        wrong = http.post("/api/auth/token/", json={"username": user.username, "password": "x"})
+        unknown = http.post(
+            "/api/auth/token/", json={"username": f"nobody-{uuid.uuid4().hex}", "password": "x"}
+        )
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+
+
+def test_a_refused_token_is_never_echoed_on_the_socket(
+    live_stack: LiveStack, owner: tuple[Any, str], outsider: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.socket(new_thread, owner[1]) as ws:
+        assert ws.frame()["event"] == "connected"
+        for token in (forged(owner[1]), outsider[1]):
+            ws.send({"type": "auth", "token": token})
+            refused = ws.frame()
+            assert (refused["type"], refused["event"]) == ("chat_error", "auth_failed")
+            assert token not in str(refused)
+        ws.send({"type": "ping"})
+        assert ws.frame()["event"] == "pong"  # still the owner's socket, still open

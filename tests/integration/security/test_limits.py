@@ -1,0 +1,71 @@
+"""Limits a hostile client runs into: log-in throttle, socket origin, frame floods."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+from websockets.typing import Origin
+
+from tests.integration.stack import LiveStack, Socket
+
+
+def test_password_guessing_is_throttled_per_address(live_stack: LiveStack) -> None:
+    guesses = {"username": f"victim-{uuid.uuid4().hex[:8]}", "password": "guess"}
+    # The suite connects from 127.0.0.1, a trusted proxy, so X-Forwarded-For is the address.
+    attacker, bystander = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "203.0.113.8"}
+    with live_stack.client() as http:
+        statuses = [
+            http.post("/api/auth/token/", json=guesses, headers=attacker).status_code
+            for _ in range(40)
+        ]
+        assert statuses[0] == 401
+        assert statuses[-1] == 429
+        throttled = http.post("/api/auth/token/", json=guesses, headers=attacker)
+        assert int(throttled.headers["Retry-After"]) > 0
+        assert throttled.json()["error"]["code"] == "throttled"
+        other = http.post("/api/auth/token/", json=guesses, headers=bystander)
+    assert other.status_code == 401
+
+
+def _origin_close_code(stack: LiveStack, thread_id: str, token: str, origin: str) -> int | None:
+    """Open a socket as a browser on `origin` would; the close code, None if it connected."""
+    url = f"ws://{stack.host}/ws/chat/{thread_id}/?token={token}"
+    with connect(url, origin=Origin(origin), open_timeout=10) as conn:
+        socket = Socket(conn)
+        try:
+            first = socket.frame()
+        except ConnectionClosed as closed:
+            assert socket.received == []
+            return closed.rcvd.code if closed.rcvd else None
+        assert first["event"] == "connected"
+        return None
+
+
+def test_a_socket_opened_from_another_site_is_refused_with_4403(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    assert _origin_close_code(live_stack, new_thread, owner[1], "https://evil.example") == 4403
+    assert _origin_close_code(live_stack, new_thread, owner[1], "null") == 4403
+    assert _origin_close_code(live_stack, new_thread, owner[1], f"http://{live_stack.host}") is None
+
+
+def test_a_flooding_socket_is_closed_with_4429_and_others_keep_working(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    with (
+        live_stack.socket(new_thread, owner[1]) as calm,
+        live_stack.socket(new_thread, owner[1]) as flood,
+    ):
+        assert calm.frame()["event"] == "connected"
+        assert flood.frame()["event"] == "connected"
+        for _ in range(500):
+            try:
+                flood.send({"type": "ping"})
+            except Exception:
+                break  # closed under us: that is the point
+        assert flood.close_code() == 4429
+        calm.send({"type": "ping"})
+        assert calm.until(lambda frame: frame["event"] == "pong")[-1]["event"] == "pong"
