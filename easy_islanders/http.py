@@ -14,14 +14,23 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
-from django.http import HttpResponseBase
+from django.http import HttpResponseBase, JsonResponse
 from django.urls import set_script_prefix
 
+from easy_islanders.errors import error_body
+
 Scope = dict[str, Any]
+
+
+def _body_timeout_response() -> HttpResponseBase:
+    return JsonResponse(
+        error_body("request_timeout", "The request body did not arrive in time."), status=408
+    )
 
 
 class PooledASGIHandler(ASGIHandler):
@@ -34,8 +43,13 @@ class PooledASGIHandler(ASGIHandler):
         if scope["type"] != "http":
             raise ValueError(f"Django serves HTTP here, not {scope['type']}.")
         try:
-            body_file = await self.read_body(receive)
+            body_file = await asyncio.wait_for(
+                self.read_body(receive), settings.HTTP_BODY_TIMEOUT_SECS
+            )
         except RequestAborted:
+            return
+        except TimeoutError:
+            await self.send_response(_body_timeout_response(), send)
             return
         try:
             response = await self._in_thread(self._respond, scope, body_file)

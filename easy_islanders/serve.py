@@ -32,10 +32,15 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "easy_islanders.settings")
+    from django.conf import settings
+
     config = uvicorn.Config(
         "easy_islanders.asgi:application",
         host=args.host,
         port=args.port,
+        limit_concurrency=settings.WEB_MAX_CONNECTIONS,
+        timeout_keep_alive=5,  # an idle keep-alive connection is closed after this
         access_log=False,  # our middleware logs requests, without query strings
         log_config=None,  # logging is ours (observability.logging)
         ws_max_size=64 * 1024,

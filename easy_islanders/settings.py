@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "corsheaders",
+    "rest_framework_simplejwt.token_blacklist",
     "accounts",
     "django.contrib.postgres",
     "catalog",
@@ -71,6 +72,11 @@ MIDDLEWARE = [
 # Threads that run HTTP requests in each web process (easy_islanders/http.py); each holds at
 # most one database connection while it works, so keep it at or below DB_POOL_MAX_SIZE.
 WEB_THREADS = env_int("WEB_THREADS", 8, minimum=1)
+# A request body not fully received within this many seconds is answered 408 (slow clients
+# cannot hold a request open); at most WEB_MAX_CONNECTIONS connections (sockets included) are
+# served at once per web process, more get 503.
+HTTP_BODY_TIMEOUT_SECS = env_int("HTTP_BODY_TIMEOUT_SECS", 10, minimum=1)
+WEB_MAX_CONNECTIONS = env_int("WEB_MAX_CONNECTIONS", 20_000, minimum=1)
 
 ROOT_URLCONF = "easy_islanders.urls"
 ASGI_APPLICATION = "easy_islanders.asgi.application"
@@ -86,14 +92,16 @@ LANGUAGE_CODE = "en"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- PostgreSQL -----------------------------------------------------------------------------
-# Under ASGI every sync request runs in a fresh thread, so per-thread persistent connections
-# would pile up until PostgreSQL refuses more. A process-wide pool bounds them instead
-# (CONN_MAX_AGE must stay 0 with a pool: "closing" a connection returns it to the pool).
+# Many threads touch the database (HTTP requests, socket handlers, the worker's turns); a
+# process-wide pool bounds their connections (CONN_MAX_AGE must stay 0 with a pool: "closing" a
+# connection returns it to the pool). No statement may run longer than DB_STATEMENT_TIMEOUT_MS.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 15_000, minimum=100)
 DATABASES = {
     "default": {
         **env_database("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/easy_islanders"),
         "CONN_MAX_AGE": 0,
         "OPTIONS": {
+            "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
             "pool": {
                 "min_size": 1,
                 "max_size": env_int("DB_POOL_MAX_SIZE", 20, minimum=1),
@@ -154,6 +162,10 @@ SIMPLE_JWT = {
     "ALGORITHM": "HS256",
     "AUTH_HEADER_TYPES": ("Bearer",),
     "UPDATE_LAST_LOGIN": False,
+    # A refresh token is good for one use: each refresh returns a new one and retires the old,
+    # so a stolen refresh token that the rightful tab has already used is refused.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
     "TOKEN_OBTAIN_SERIALIZER": "accounts.serializers.TokenObtainRequest",
     "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshRequest",
 }
@@ -161,7 +173,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
 
 # --- HTTP API -------------------------------------------------------------------------------
 CHAT_SEND_RATE = env_str("CHAT_SEND_RATE", "60/min")
-# Log-ins and refreshes per client address (against password guessing).
+# Log-ins per client address (against password guessing).
 AUTH_RATE = env_str("AUTH_RATE", "30/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -49,7 +49,16 @@ export async function login(username: string, password: string): Promise<Session
   return session;
 }
 
-export async function refreshAccess(): Promise<string | null> {
+// One renewal at a time: a refresh token is good for one use (the server rotates it), so two
+// renewals racing in this tab with the same token would log the person out.
+let renewing: Promise<string | null> | null = null;
+
+export function refreshAccess(): Promise<string | null> {
+  renewing ??= renewAccess().finally(() => { renewing = null; });
+  return renewing;
+}
+
+async function renewAccess(): Promise<string | null> {
   const refresh = storedRefresh();
   if (!refresh) return null;
   try {

@@ -10,6 +10,7 @@ during the abuse is printed (a measurement, not a pass mark).
 from __future__ import annotations
 
 import contextlib
+import socket
 import statistics
 import threading
 import time
@@ -36,13 +37,17 @@ def guarded_stack(
     log_dir = tmp_path_factory.mktemp("abuse-logs")
     with django_db_blocker.unblock():
         env = stack_env(
-            log_dir, CHAT_SEND_RATE="60/min", CHAT_QUEUE="chat-abuse", CHAT_AGENT="local"
+            log_dir,
+            CHAT_SEND_RATE="60/min",
+            CHAT_QUEUE="chat-abuse",
+            CHAT_AGENT="local",
+            HTTP_BODY_TIMEOUT_SECS="2",
         )
     with running_stack(env, log_dir, name="abuse") as stack:
         yield stack
 
 
-def _chat_turn(stack: LiveStack, token: str, thread_id: str, socket: Socket) -> float:
+def _chat_turn(stack: LiveStack, token: str, thread_id: str, ws: Socket) -> float:
     """Send one message and wait for its reply on the socket; seconds from send to reply."""
     started = time.monotonic()
     pace_until = started + PACE_SECS
@@ -51,7 +56,7 @@ def _chat_turn(stack: LiveStack, token: str, thread_id: str, socket: Socket) -> 
             "/api/chat/", json={"message": "a flat in Girne", "thread_id": thread_id}
         )
     assert response.status_code == 202, response.text
-    socket.until(is_terminal, timeout=30)
+    ws.until(is_terminal, timeout=30)
     took = time.monotonic() - started
     time.sleep(max(0.0, pace_until - time.monotonic()))
     return took
@@ -115,18 +120,18 @@ def test_abusers_do_not_stop_a_well_behaved_user(
     def socket_storm() -> None:
         url = f"ws://{stack.host}/ws/chat/{abuser_thread}/?token={abuser_token}"
         with connect(url, open_timeout=10) as conn:
-            socket = Socket(conn)
+            flood = Socket(conn)
             with contextlib.suppress(ConnectionClosed):  # closed mid-flood: expected
-                socket.frame(timeout=5)
+                flood.frame(timeout=5)
                 for _ in range(200):
-                    socket.send({"type": "ping"})
-            record(f"ws_{socket.close_code(timeout=5)}")
+                    flood.send({"type": "ping"})
+            record(f"ws_{flood.close_code(timeout=5)}")
 
     url = f"ws://{stack.host}/ws/chat/{thread_id}/?token={good_token}"
     with connect(url, open_timeout=10) as conn:
-        socket = Socket(conn)
-        assert socket.frame()["event"] == "connected"
-        before = [_chat_turn(stack, good_token, thread_id, socket) for _ in range(5)]
+        ws = Socket(conn)
+        assert ws.frame()["event"] == "connected"
+        before = [_chat_turn(stack, good_token, thread_id, ws) for _ in range(5)]
 
         stop = threading.Event()
         abusers = [
@@ -139,7 +144,7 @@ def test_abusers_do_not_stop_a_well_behaved_user(
         during: list[float] = []
         deadline = time.monotonic() + ABUSE_SECS
         while time.monotonic() < deadline:
-            during.append(_chat_turn(stack, good_token, thread_id, socket))
+            during.append(_chat_turn(stack, good_token, thread_id, ws))
         stop.set()
         for abuser in abusers:
             abuser.join(15)
@@ -156,3 +161,17 @@ def test_abusers_do_not_stop_a_well_behaved_user(
     assert statuses.get("429", 0) > 10 and statuses.get("413", 0) > 0
     assert statuses.get("ws_4429", 0) > 0
     assert not any(status.startswith("5") for status in statuses)
+
+
+def test_a_body_that_never_arrives_is_answered_408(guarded_stack: LiveStack) -> None:
+    host, port = guarded_stack.host.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(
+            b"POST /api/chat/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n" + b'{"mess'
+        )
+        started = time.monotonic()
+        reply = conn.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
+    assert b"request_timeout" in reply
+    assert time.monotonic() - started < 8

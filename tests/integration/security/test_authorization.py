@@ -38,6 +38,12 @@ def forged(raw_access: str, key: str | None = WRONG_KEY, algorithm: str = "HS256
     return jwt.encode(claims, key, algorithm=algorithm)
 
 
+def refresh_for(user: Any, db_blocker: Any) -> RefreshToken:
+    """A refresh token (issuing one records it: refresh tokens are single-use)."""
+    with db_blocker.unblock():
+        return RefreshToken.for_user(user)
+
+
 def deactivate(user: Any, db_blocker: Any) -> None:
     with db_blocker.unblock():
         user.is_active = False
@@ -62,7 +68,7 @@ def bad_token(kind: str, make_user: Callable[..., tuple[Any, str]], db_blocker: 
     if kind == "alg_none":
         return forged(good, key=None, algorithm="none")
     if kind == "refresh_as_access":
-        return str(RefreshToken.for_user(user))
+        return str(refresh_for(user, db_blocker))
     if kind == "deactivated_user":
         deactivate(user, db_blocker)
         return good
@@ -140,10 +146,13 @@ def test_a_bad_token_gets_401_everywhere_and_4401_on_the_socket(
 
 @pytest.mark.parametrize("kind", ["malformed", "expired", "wrong_key", "access_as_refresh"])
 def test_refresh_accepts_only_a_valid_refresh_token(
-    live_stack: LiveStack, user_token: Callable[..., tuple[Any, str]], kind: str
+    live_stack: LiveStack,
+    user_token: Callable[..., tuple[Any, str]],
+    django_db_blocker: Any,
+    kind: str,
 ) -> None:
     user, access = user_token()
-    refresh = RefreshToken.for_user(user)
+    refresh = refresh_for(user, django_db_blocker)
     token = {
         "malformed": "not-a-jwt",
         "expired": _expired_refresh(refresh),
@@ -165,7 +174,7 @@ def test_a_deactivated_user_can_neither_log_in_nor_refresh(
     live_stack: LiveStack, user_token: Callable[..., tuple[Any, str]], django_db_blocker: Any
 ) -> None:
     user, _ = user_token(password="correct-horse")
-    refresh = str(RefreshToken.for_user(user))
+    refresh = str(refresh_for(user, django_db_blocker))
     credentials = {"username": user.username, "password": "correct-horse"}
     with live_stack.client() as http:
         assert http.post("/api/auth/token/", json=credentials).status_code == 200
@@ -199,3 +208,18 @@ def test_a_refused_token_is_never_echoed_on_the_socket(
             assert token not in str(refused)
         ws.send({"type": "ping"})
         assert ws.frame()["event"] == "pong"  # still the owner's socket, still open
+
+
+def test_a_refresh_token_works_once(
+    live_stack: LiveStack, user_token: Callable[..., tuple[Any, str]]
+) -> None:
+    user, _ = user_token(password="correct-horse")
+    credentials = {"username": user.username, "password": "correct-horse"}
+    with live_stack.client() as http:
+        first = http.post("/api/auth/token/", json=credentials).json()["refresh"]
+        renewed = http.post("/api/auth/token/refresh/", json={"refresh": first})
+        assert renewed.status_code == 200 and renewed.json()["refresh"] != first
+        replayed = http.post("/api/auth/token/refresh/", json={"refresh": first})
+        assert replayed.status_code == 401
+        again = http.post("/api/auth/token/refresh/", json={"refresh": renewed.json()["refresh"]})
+        assert again.status_code == 200
