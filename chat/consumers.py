@@ -336,9 +336,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def _send_raw(self, envelope: Envelope) -> None:
         data = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
         try:
-            await asyncio.wait_for(
-                self.send(text_data=data), settings.CHAT_SOCKET_SEND_TIMEOUT_SECS
-            )
+            # asyncio.timeout, not wait_for: no task per frame (a replay sends thousands).
+            async with asyncio.timeout(settings.CHAT_SOCKET_SEND_TIMEOUT_SECS):
+                await self.send(text_data=data)
         except TimeoutError:
             # The client stopped reading: let it go rather than buffer for it without bound.
             logger.warning("ws_slow_consumer_closed", extra=self._log_context())
