@@ -40,6 +40,9 @@ _SECRET_PATTERNS = [
 ]
 
 
+_LINE_BREAKS_ESCAPED = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def redact(text: str) -> str:
     for pattern, replacement in _SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
@@ -60,7 +63,10 @@ class JsonLinesFormatter(logging.Formatter):
                 line[key] = value
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return redact(json.dumps(line, default=str, ensure_ascii=False))
+        text = json.dumps(line, default=str, ensure_ascii=False)
+        # JSON leaves these raw outside ASCII, yet many readers (Python's splitlines, some log
+        # shippers) break lines at them: a client-chosen path must not split a log line.
+        return redact(text.translate(_LINE_BREAKS_ESCAPED))
 
 
 def configure_logging(process: Process, log_dir: Path, level: str) -> None:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from observability.correlation import HEADER, clean_correlation_id, correlation_scope
 
 logger = logging.getLogger("easy_islanders.http")
+MAX_LOGGED_PATH_CHARS = 300  # a hostile client must not flood the log through its URL
 
 
 class CorrelationIdMiddleware:
@@ -27,7 +28,7 @@ class CorrelationIdMiddleware:
                 "http_request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": request.path[:MAX_LOGGED_PATH_CHARS],
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },

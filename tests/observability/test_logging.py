@@ -33,3 +33,13 @@ def test_it_never_writes_a_secret() -> None:
 
 def test_redact_leaves_ordinary_text_alone() -> None:
     assert redact("the token_expiring frame was sent") == "the token_expiring frame was sent"
+
+
+def test_a_hostile_path_cannot_split_a_line() -> None:
+    path = "/api/chat/threads/\x85a\u2028b\u2029c\r\nd/"
+    record = logging.makeLogRecord(
+        {"msg": "http_request", "levelname": "INFO", "name": "t", "path": path}
+    )
+    text = JsonLinesFormatter().format(record)
+    assert len(text.splitlines()) == 1
+    assert json.loads(text)["path"] == path
