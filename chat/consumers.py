@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,9 +28,9 @@ from chat.sockets import (
     SocketOpening,
     catch_up,
     socket_open,
-    socket_slot_refresh,
     socket_slot_release,
     socket_slot_take,
+    socket_slots_refresh,
 )
 from chat.streaming import inflight_text
 from chat.turns import turn_cancel
@@ -84,8 +85,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
     user_id: int | None = None
     cursor: DeliveryCursor | None = None
     frame_budget: FrameBudget
-    _expiry_task: asyncio.Task[None] | None = None
-    _keepalive_task: asyncio.Task[None] | None = None
+    # A timer, not a task: a socket mostly waits, and 10,000 of them should cost little memory.
+    _expiry_timer: asyncio.TimerHandle | None = None
     _opened_at: float = 0.0
 
     # --- Connection --------------------------------------------------------------------------
@@ -130,8 +131,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         open_sockets.add(self)
         WS_CONNECTIONS.inc()
         ensure_redis_watch(_close_all_for_resume)
-        await self._renew_expiry(opening.identity)
-        self._keepalive_task = asyncio.create_task(self._keep_slot())
+        self._renew_expiry(opening.identity)
+        _ensure_slot_keeper()
         await self._send_status(
             "connected",
             {
@@ -189,9 +190,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         open_sockets.discard(self)
-        for task in (self._expiry_task, self._keepalive_task):
-            if task is not None:
-                task.cancel()
+        if self._expiry_timer is not None:
+            self._expiry_timer.cancel()
         with contextlib.suppress(Exception):  # Redis may be why the socket is closing
             await self.channel_layer.group_discard(thread_group(self.thread_id), self.channel_name)
         if self.user_id is not None:
@@ -264,31 +264,33 @@ class ChatConsumer(AsyncWebsocketConsumer):
             logger.info("ws_auth_renewal_refused", extra=self._log_context(reason="other user"))
             await self._send_error("auth_failed", "The new token is for another user.")
             return
-        await self._renew_expiry(identity)
+        self._renew_expiry(identity)
         await self._send_status("token_renewed", {"token_expires_at": _iso(identity.expires_at)})
         logger.info("ws_auth_renewed", extra=self._log_context())
 
     # --- Token expiry and liveness ----------------------------------------------------------
 
-    async def _renew_expiry(self, identity: TokenIdentity) -> None:
-        if self._expiry_task is not None:
-            self._expiry_task.cancel()
-        self._expiry_task = asyncio.create_task(self._expire_at(identity.expires_at))
-
-    async def _expire_at(self, expires_at: datetime) -> None:
+    def _renew_expiry(self, identity: TokenIdentity) -> None:
+        """`token_expiring` ahead of the token's expiry, then 4401 at it (unless renewed)."""
+        if self._expiry_timer is not None:
+            self._expiry_timer.cancel()
+        expires_at = identity.expires_at
         remaining = expires_at.timestamp() - time.time()
         lead = min(settings.CHAT_TOKEN_EXPIRING_LEAD_SECS, remaining / 2)
-        await asyncio.sleep(max(0.0, remaining - lead))
-        await self._send_status("token_expiring", {"token_expires_at": _iso(expires_at)})
-        await asyncio.sleep(max(0.0, expires_at.timestamp() - time.time()))
-        logger.info("ws_token_expired", extra=self._log_context())
-        await self.close(code=CLOSE_UNAUTHORIZED)
+        self._expiry_timer = asyncio.get_running_loop().call_later(
+            max(0.0, remaining - lead), self._token_expiring, expires_at
+        )
 
-    async def _keep_slot(self) -> None:
-        assert self.user_id is not None
-        while True:
-            await asyncio.sleep(SLOT_REFRESH_SECS)
-            await socket_slot_refresh(self.user_id, self.channel_name)
+    def _token_expiring(self, expires_at: datetime) -> None:
+        self._expiry_timer = asyncio.get_running_loop().call_later(
+            max(0.0, expires_at.timestamp() - time.time()), self._token_expired
+        )
+        _in_background(self._send_status("token_expiring", {"token_expires_at": _iso(expires_at)}))
+
+    def _token_expired(self) -> None:
+        self._expiry_timer = None
+        logger.info("ws_token_expired", extra=self._log_context())
+        _in_background(self.close(code=CLOSE_UNAUTHORIZED))
 
     # --- Live frames from the thread's group ------------------------------------------------
 
@@ -374,6 +376,36 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def _log_context(self, **fields: Any) -> dict[str, Any]:
         return {"thread_id": self.thread_id, "user_id": self.user_id, **fields}
+
+
+# Work started from timers: held here until done (the loop keeps only weak references).
+_background: set[asyncio.Task[Any]] = set()
+_slot_keeper: asyncio.Task[None] | None = None
+
+
+def _in_background(work: Coroutine[Any, Any, Any]) -> None:
+    async def quietly() -> None:
+        with contextlib.suppress(StopConsumer):  # the socket was closed as too slow: done
+            await work
+
+    task = asyncio.get_running_loop().create_task(quietly())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+def _ensure_slot_keeper() -> None:
+    """One task per process keeps every open socket's slot alive (not one task per socket)."""
+    global _slot_keeper
+    if _slot_keeper is None or _slot_keeper.done():
+        _slot_keeper = asyncio.get_running_loop().create_task(_keep_slots())
+
+
+async def _keep_slots() -> None:
+    while True:
+        await asyncio.sleep(SLOT_REFRESH_SECS)
+        await socket_slots_refresh(
+            [(s.user_id, s.channel_name) for s in open_sockets if s.user_id is not None]
+        )
 
 
 async def _close_all_for_resume() -> None:

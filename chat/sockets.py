@@ -112,9 +112,17 @@ async def socket_slot_take(user_id: int, channel: str) -> bool:
     return True
 
 
-async def socket_slot_refresh(user_id: int, channel: str) -> None:
+async def socket_slots_refresh(slots: list[tuple[int, str]]) -> None:
+    """Mark these (user, socket) slots alive, in one round trip."""
+    if not slots:
+        return
+    now = time.time()
     try:
-        await async_redis_client().zadd(_slots_key(user_id), {channel: time.time()}, xx=True)
+        async with async_redis_client().pipeline(transaction=False) as pipe:
+            for user_id, channel in slots:
+                pipe.zadd(_slots_key(user_id), {channel: now}, xx=True)
+                pipe.expire(_slots_key(user_id), SLOT_TTL_SECS)
+            await pipe.execute()
     except Exception as exc:
         logger.warning("ws_slot_check_failed", extra={"error": type(exc).__name__})
 

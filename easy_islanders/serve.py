@@ -44,6 +44,7 @@ def main() -> None:
         access_log=False,  # our middleware logs requests, without query strings
         log_config=None,  # logging is ours (observability.logging)
         ws_max_size=64 * 1024,
+        ws_per_message_deflate=False,
         timeout_graceful_shutdown=5,
         lifespan="off",
     )
