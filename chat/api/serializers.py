@@ -48,9 +48,11 @@ class MessageField(StrictCharField):
         return super().run_validation(data)
 
 
-@extend_schema_field({"type": "string", "maxLength": 200, "pattern": r"^[^\u0000]*$"})
+# Non-empty here: allow_blank adds the empty string as a oneOf alternative, and a pattern that
+# also matched "" would make it match twice (invalid under oneOf).
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": r"^[^\u0000]+$"})
 class TitleField(StrictCharField):
-    """A thread's title: any text but NUL (DRF refuses it; PostgreSQL text cannot hold it)."""
+    """A thread's title, maybe empty: any text but NUL (PostgreSQL text cannot hold it)."""
 
 
 class SendMessageRequest(RejectUnknownFields):
