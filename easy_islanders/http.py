@@ -3,7 +3,7 @@
 Django's own ASGI handler opens a `ThreadSensitiveContext` per request, so asgiref starts a new
 thread for every request; the thread-local database and cache connections are then set up again
 each time, and a sync-only middleware (WhiteNoise) adds two more hops between the event loop and
-that thread. Profiled under uvicorn, that cost ~20 ms of a 25 ms message accept (see
+that thread. Profiled under uvicorn, that cost ~8–12 ms of a 25 ms message accept (see
 docs/performance.md). Here the event loop reads the body and writes the response; everything in
 between (signals, middleware, view) runs on one of a fixed set of long-lived threads.
 """
