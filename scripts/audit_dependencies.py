@@ -21,6 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 EXCEPTIONS = ROOT / "scripts" / "audit_exceptions.txt"
 BLOCKING_NPM_SEVERITIES = {"high", "critical"}
+AUDIT_SECS = 180  # per auditor: an unreachable advisory service must not stall the build
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Outcome:
 
 def pip_outcome(report: dict[str, Any]) -> Outcome:
     """pip-audit's JSON report: audited packages and their advisories."""
+    if "error" in report:
+        return Outcome("pip-audit", 0, [], str(report.get("message")))
     dependencies = report.get("dependencies", [])
     audited = [dep for dep in dependencies if "skip_reason" not in dep]
     findings = [
@@ -41,7 +44,7 @@ def pip_outcome(report: dict[str, Any]) -> Outcome:
         for vuln in dep.get("vulns", [])
     ]
     unavailable = None
-    if dependencies and not audited:
+    if not audited:
         unavailable = "the advisory database answered for none of the packages"
     return Outcome("pip-audit", len(audited), findings, unavailable)
 
@@ -70,7 +73,10 @@ def exceptions() -> set[str]:
 
 
 def _json_of(args: list[str], cwd: Path) -> dict[str, Any]:
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600)
+    try:
+        done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=AUDIT_SECS)
+    except subprocess.TimeoutExpired:
+        return {"error": True, "message": f"no answer within {AUDIT_SECS} s"}
     try:
         report: dict[str, Any] = json.loads(done.stdout or "{}")
     except ValueError:

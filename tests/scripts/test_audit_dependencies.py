@@ -32,6 +32,8 @@ def test_pip_findings_and_an_unreachable_database_are_told_apart() -> None:
     assert (found.audited, found.findings, found.unavailable) == (2, ["PYSEC-1 django 5.2.0"], None)
     skipped = {"dependencies": [{"name": "django", "skip_reason": "not found on PyPI"}]}
     assert audit.pip_outcome(skipped).unavailable is not None
+    timed_out = {"error": True, "message": "no answer within 180 s"}
+    assert audit.pip_outcome(timed_out).unavailable == "no answer within 180 s"
 
 
 def test_npm_fails_on_high_severity_only_and_reports_a_refused_endpoint() -> None:
