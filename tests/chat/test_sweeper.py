@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from chat.models import Event, Turn, TurnState
+from chat.models import Event, TurnState
 from chat.sweeper import turns_sweep
 from chat.turns import turn_claim
-from tests.chat.test_turns import queued_turns
+from tests.chat.test_turns import make_overdue, queued_turns
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +20,7 @@ def test_a_turn_past_its_deadline_fails_once(
     make_user: Callable[..., Any], settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     (turn,) = queued_turns(make_user(), 1)
-    long_ago = timezone.now() - timedelta(seconds=settings.CHAT_TURN_DEADLINE_SECS + 1)
-    Turn.objects.filter(pk=turn.pk).update(queued_at=long_ago)
+    make_overdue(turn, settings.CHAT_TURN_DEADLINE_SECS)
     with django_capture_on_commit_callbacks(execute=False):
         assert turns_sweep("sweeper-test").expired >= 1
         assert turns_sweep("sweeper-test").expired == 0

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from chat.messages import message_accept
 from chat.models import Event, Turn, TurnState
+from chat.running import turn_run
 from chat.turns import AGENT_FAILED, Reply, turn_claim, turn_finish, turn_next_queued
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +29,12 @@ def queued_turns(user: Any, count: int) -> list[Turn]:
         for i in range(count)
     ]
     return [Turn.objects.get(request_id=a.message_id) for a in acceptances]
+
+
+def make_overdue(turn: Turn, deadline_secs: int) -> None:
+    """As if the turn had been queued longer ago than its deadline allows."""
+    long_ago = timezone.now() - timedelta(seconds=deadline_secs + 1)
+    Turn.objects.filter(pk=turn.pk).update(queued_at=long_ago)
 
 
 def test_it_claims_a_turn_once(make_user: Callable[..., Any]) -> None:
@@ -99,15 +108,8 @@ def test_cancelling_a_queued_turn_ends_it_at_once(make_user: Callable[..., Any])
 def test_a_turn_claimed_after_its_deadline_fails_without_running(
     make_user: Callable[..., Any], settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from chat.running import turn_run
-
     (turn,) = queued_turns(make_user(), 1)
-    long_ago = timezone.now() - timedelta(seconds=settings.CHAT_TURN_DEADLINE_SECS + 1)
-    Turn.objects.filter(pk=turn.pk).update(queued_at=long_ago)
+    make_overdue(turn, settings.CHAT_TURN_DEADLINE_SECS)
     with django_capture_on_commit_callbacks(execute=False):
         turn_run(turn.pk, "w1")
     turn.refresh_from_db()

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +19,8 @@ from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwrig
 from tests.fake_llm import FakeLLM
 from tests.integration.conftest import stack_env
 from tests.integration.stack import ROOT, LiveStack, running_stack
+
+T = TypeVar("T")
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -84,21 +86,29 @@ def _launch(playwright: Playwright) -> Browser:
     )
 
 
-@pytest.fixture
-def person(django_db_blocker: Any) -> str:
-    """A user with a password. Created off the event loop that Playwright runs in this thread
-    (Django refuses ORM calls from a thread running an event loop)."""
-    name = f"e2e-{uuid.uuid4().hex[:8]}"
+def off_the_browsers_loop(django_db_blocker: Any, work: Callable[[], T]) -> T:
+    """Run ORM work on a thread of its own: Django refuses ORM calls from a thread running an
+    event loop, and Playwright runs one in the test's thread."""
 
-    def create() -> None:
+    def run() -> T:
         with django_db_blocker.unblock():
             try:
-                get_user_model().objects.create_user(username=name, password=PASSWORD)
+                return work()
             finally:
                 connections.close_all()  # this thread's connection, or the test database lingers
 
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(create).result()
+        return pool.submit(run).result()
+
+
+@pytest.fixture
+def person(django_db_blocker: Any) -> str:
+    """A user with a password."""
+    name = f"e2e-{uuid.uuid4().hex[:8]}"
+    off_the_browsers_loop(
+        django_db_blocker,
+        lambda: get_user_model().objects.create_user(username=name, password=PASSWORD),
+    )
     return name
 
 

@@ -3,16 +3,15 @@ the page works under its Content-Security-Policy without a single violation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connections
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from catalog.models import Listing
+from tests.e2e.conftest import off_the_browsers_loop
 from tests.e2e.test_web_chat import send
 from tests.fake_llm import Behaviour, FakeLLM
 
@@ -24,23 +23,9 @@ HOSTILE_MESSAGE = (
 HOSTILE_BADGE = "<b onmouseover=\"window.__pwned='badge'\">deal</b>"
 
 
-def _off_the_browsers_loop(django_db_blocker: Any, work: Callable[[], Any]) -> Any:
-    """Django refuses ORM calls from a thread running an event loop (Playwright's)."""
-
-    def run() -> Any:
-        with django_db_blocker.unblock():
-            try:
-                return work()
-            finally:
-                connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
-
-
 @pytest.fixture
 def hostile_listing(django_db_blocker: Any) -> Iterator[Listing]:
-    listing = _off_the_browsers_loop(
+    listing = off_the_browsers_loop(
         django_db_blocker,
         lambda: Listing.objects.create(
             category="car_rental",
@@ -56,7 +41,7 @@ def hostile_listing(django_db_blocker: Any) -> Iterator[Listing]:
         ),
     )
     yield listing
-    _off_the_browsers_loop(django_db_blocker, listing.delete)
+    off_the_browsers_loop(django_db_blocker, listing.delete)
 
 
 def test_hostile_text_and_cards_render_as_text(

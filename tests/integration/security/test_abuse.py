@@ -25,6 +25,7 @@ from websockets.sync.client import connect
 
 from tests.integration.conftest import stack_env
 from tests.integration.stack import LiveStack, Socket, is_terminal, running_stack
+from tests.integration.test_chat_turn import send
 
 ABUSE_SECS = 12
 PACE_SECS = 1.2  # a person's pace: one message a little over every second at most
@@ -51,11 +52,7 @@ def _chat_turn(stack: LiveStack, token: str, thread_id: str, ws: Socket) -> floa
     """Send one message and wait for its reply on the socket; seconds from send to reply."""
     started = time.monotonic()
     pace_until = started + PACE_SECS
-    with stack.client(token) as http:
-        response = http.post(
-            "/api/chat/", json={"message": "a flat in Girne", "thread_id": thread_id}
-        )
-    assert response.status_code == 202, response.text
+    send(stack, token, thread_id, "a flat in Girne")
     ws.until(is_terminal, timeout=30)
     took = time.monotonic() - started
     time.sleep(max(0.0, pace_until - time.monotonic()))

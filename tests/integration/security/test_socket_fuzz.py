@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.integration.stack import LiveStack, is_terminal
+from tests.integration.test_chat_turn import send
 
 ENVELOPE_KEYS = {"v", "type", "event", "thread_id", "seq", "in_reply_to", "correlation_id", "ts"}
 REPLIES = {
@@ -86,9 +87,7 @@ def test_hostile_frames_get_answers_and_break_nothing(
         # The bystander saw none of it and still works, including a whole chat turn.
         bystander.send({"type": "ping"})
         assert bystander.frame()["event"] == "pong"
-        with live_stack.client(owner[1]) as http:
-            accepted = http.post("/api/chat/", json={"message": "hi", "thread_id": new_thread})
-        assert accepted.status_code == 202
+        send(live_stack, owner[1], new_thread, "hi")
         assert any(is_terminal(frame) for frame in bystander.until(is_terminal, timeout=30))
 
 
