@@ -39,14 +39,19 @@ STATUS_TEXT = {
     "429": "Throttled; see Retry-After.",
     "503": "The message cannot be stored and queued right now.",
 }
-THROTTLED = {"/api/chat/", "/api/auth/token/"}
 SEND = "/api/chat/"  # names its thread in the body (404), and must reach the queue (503)
 
 
-def contract_errors(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+def contract_errors(result: dict[str, Any], generator: Any, **_: Any) -> dict[str, Any]:
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+    # 429 wherever the view itself throttles, so the document cannot drift from the views.
+    throttled = {
+        (path, method.lower())
+        for path, _, method, view in generator.endpoints
+        if getattr(view.cls, "throttle_classes", None)
+    }
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             statuses = ["400", "401", "406"]
             if "{" in path or path == SEND:
                 statuses.append("404")
@@ -56,7 +61,7 @@ def contract_errors(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                 body["content"] = {"application/json": json_body}
                 _closed(result, json_body["schema"])
                 statuses += ["413", "415"]
-            if path in THROTTLED:
+            if (path, method) in throttled:
                 statuses.append("429")
             if path == SEND:
                 statuses.append("503")

@@ -7,6 +7,7 @@ injected `<script>` or `onerror=` cannot run even if some text ever escaped Reac
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from django.utils.http import is_same_domain
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
+@functools.lru_cache(maxsize=64)  # one string per served host, not one per response
 def content_security_policy(host: str) -> str:
     """The policy for a page served to `host` (the socket lives on the same host)."""
     sockets = f"ws://{host} wss://{host}" if host else ""
