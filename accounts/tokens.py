@@ -1,15 +1,16 @@
-"""Access tokens (JWT): issuing them for operators, checking them for sockets."""
+"""Access tokens (JWT): issuing them for operators, checking them for sockets and the API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts.activity import user_is_active, user_is_active_async
 
 
 class TokenRejected(Exception):
@@ -22,18 +23,33 @@ class TokenIdentity:
     expires_at: datetime
 
 
-def access_token_identity(raw: str | None) -> TokenIdentity:
+def token_decode(raw: str | None) -> TokenIdentity:
+    """Signature, expiry and type checked; no database. Raises TokenRejected."""
     if not raw:
         raise TokenRejected("missing token")
     try:
-        # Checks signature, expiry and token type. (simplejwt annotates `token` as a Token.)
+        # (simplejwt annotates `token` as a Token.)
         token = AccessToken(raw)  # type: ignore[arg-type]
-    except TokenError as exc:
+        user_id = int(token[api_settings.USER_ID_CLAIM])
+    except (TokenError, KeyError, TypeError, ValueError) as exc:
         raise TokenRejected("invalid token") from exc
-    user_id = token.get(api_settings.USER_ID_CLAIM)
-    if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+    return TokenIdentity(user_id=user_id, expires_at=datetime.fromtimestamp(token["exp"], UTC))
+
+
+def access_token_identity(raw: str | None) -> TokenIdentity:
+    """The token's identity if its user is active (from a thread). Raises TokenRejected."""
+    identity = token_decode(raw)
+    if not user_is_active(identity.user_id):
         raise TokenRejected("unknown or inactive user")
-    return TokenIdentity(user_id=int(user_id), expires_at=datetime.fromtimestamp(token["exp"], UTC))
+    return identity
+
+
+async def access_token_identity_async(raw: str | None) -> TokenIdentity:
+    """`access_token_identity` from the event loop."""
+    identity = token_decode(raw)
+    if not await user_is_active_async(identity.user_id):
+        raise TokenRejected("unknown or inactive user")
+    return identity
 
 
 def access_token_issue(user: AbstractBaseUser, ttl_secs: int | None = None) -> str:

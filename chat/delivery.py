@@ -1,7 +1,7 @@
 """What one socket has been sent of its thread's durable events, and what to do next.
 
-A socket joins the thread's group first, then replays from PostgreSQL, then takes live frames:
-live frames it already replayed are dropped, and a live frame past a gap (the channel layer is
+A socket subscribes to its thread first, then replays from PostgreSQL, then takes live frames:
+live frames it already replayed are dropped, and a live frame past a gap (pub/sub is
 at-most-once) first makes it read the missing events from PostgreSQL.
 """
 

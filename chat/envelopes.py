@@ -1,13 +1,19 @@
-"""The one envelope every server frame and every events-endpoint item is (CONTRACT: WebSocket)."""
+"""The one envelope every server frame and every events-endpoint item is (CONTRACT: WebSocket).
+
+Durable envelopes are built from stored events; every ephemeral frame has a named constructor
+with a typed payload below (mirrored by `frontend/src/types.ts`; tests/chat/test_envelopes.py
+keeps the two in step).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal, TypedDict
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol, TypedDict
+from uuid import UUID
 
 from django.utils import timezone
 
-from chat.models import Event, EventKind
+from chat.models import EventKind
 
 EnvelopeType = Literal["chat_status", "chat_message", "chat_delta", "chat_error"]
 
@@ -28,14 +34,94 @@ class Envelope(TypedDict):
     in_reply_to: int | None
     correlation_id: str | None
     ts: str
-    payload: dict[str, Any]
+    payload: Any
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+# --- Payloads of the ephemeral frames ----------------------------------------------------------
 
 
-def durable_envelope(event: Event) -> Envelope:
+class TypingPayload(TypedDict):
+    value: bool
+
+
+class TokenPayload(TypedDict):
+    text: str
+    offset: int
+
+
+class ConnectedPayload(TypedDict):
+    head_seq: int
+    resumed_from: int | None
+    token_expires_at: str
+
+
+class ResyncRequiredPayload(TypedDict):
+    head_seq: int
+
+
+class TokenExpiryPayload(TypedDict):
+    token_expires_at: str
+
+
+class CancelRequestedPayload(TypedDict):
+    in_reply_to: int | None
+    found: bool
+
+
+class ErrorPayload(TypedDict):
+    code: str
+    message: str
+    retryable: bool
+
+
+# Every `chat_status` event and the payload it carries.
+STATUS_PAYLOADS: dict[str, type] = {
+    "typing": TypingPayload,
+    "connected": ConnectedPayload,
+    "resync_required": ResyncRequiredPayload,
+    "token_expiring": TokenExpiryPayload,
+    "token_renewed": TokenExpiryPayload,
+    "cancel_requested": CancelRequestedPayload,
+    "pong": dict,
+}
+StatusEvent = Literal[
+    "connected", "resync_required", "token_expiring", "token_renewed", "cancel_requested", "pong"
+]
+
+
+# --- Durable events ------------------------------------------------------------------------------
+
+
+class StoredEvent(Protocol):
+    """A stored event: a `chat.models.Event`, or a row read by hand-written SQL."""
+
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def thread_id(self) -> UUID: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def meta(self) -> Any: ...
+    @property
+    def client_msg_id(self) -> UUID | None: ...
+    @property
+    def in_reply_to(self) -> int | None: ...
+    @property
+    def correlation_id(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def durable_envelope(event: StoredEvent) -> Envelope:
     return {
         "v": ENVELOPE_VERSION,
         "type": _TYPE_OF_KIND[event.kind],
@@ -44,12 +130,12 @@ def durable_envelope(event: Event) -> Envelope:
         "seq": event.seq,
         "in_reply_to": event.in_reply_to,
         "correlation_id": event.correlation_id or None,
-        "ts": _iso(event.created_at),
+        "ts": iso_utc(event.created_at),
         "payload": _payload(event),
     }
 
 
-def _payload(event: Event) -> dict[str, Any]:
+def _payload(event: StoredEvent) -> dict[str, Any]:
     if event.kind == EventKind.USER_MESSAGE:
         return {
             "message_id": str(event.id),
@@ -72,14 +158,40 @@ def _payload(event: Event) -> dict[str, Any]:
     }
 
 
-def ephemeral_envelope(
+# --- Ephemeral frames ----------------------------------------------------------------------------
+
+
+def typing_envelope(
+    thread_id: str, in_reply_to: int, correlation_id: str | None, *, value: bool
+) -> Envelope:
+    payload: TypingPayload = {"value": value}
+    return _ephemeral("chat_status", "typing", thread_id, payload, in_reply_to, correlation_id)
+
+
+def token_envelope(
+    thread_id: str, in_reply_to: int, correlation_id: str | None, *, text: str, offset: int
+) -> Envelope:
+    payload: TokenPayload = {"text": text, "offset": offset}
+    return _ephemeral("chat_delta", "token", thread_id, payload, in_reply_to, correlation_id)
+
+
+def status_envelope(thread_id: str, event: StatusEvent, payload: Any) -> Envelope:
+    return _ephemeral("chat_status", event, thread_id, payload, None, None)
+
+
+def error_envelope(thread_id: str, code: str, message: str) -> Envelope:
+    """A socket-level error (`bad_request`, `auth_failed`): the socket stays open."""
+    payload: ErrorPayload = {"code": code, "message": message, "retryable": False}
+    return _ephemeral("chat_error", code, thread_id, payload, None, None)
+
+
+def _ephemeral(
     type_: EnvelopeType,
     event: str,
-    *,
     thread_id: str,
-    payload: dict[str, Any],
-    in_reply_to: int | None = None,
-    correlation_id: str | None = None,
+    payload: Any,
+    in_reply_to: int | None,
+    correlation_id: str | None,
 ) -> Envelope:
     return {
         "v": ENVELOPE_VERSION,
@@ -89,6 +201,6 @@ def ephemeral_envelope(
         "seq": None,
         "in_reply_to": in_reply_to,
         "correlation_id": correlation_id,
-        "ts": _iso(timezone.now()),
+        "ts": iso_utc(timezone.now()),
         "payload": payload,
     }

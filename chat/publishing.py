@@ -1,84 +1,79 @@
-"""The one way chat events reach sockets: a doorbell on the thread's channel-layer group.
+"""The one way chat frames reach sockets: PUBLISH on the thread's Redis channel.
 
-Publishing is at-most-once and may fail (Redis down); that is fine because every durable event
-is already a row, and sockets fill any gap from PostgreSQL. So publishing never raises.
+Each web process's hub (chat/hub.py) holds one pub/sub connection subscribed to the threads
+it has sockets for and fans frames out to them. Publishing is at-most-once and may fail
+(Redis down); that is fine because every durable event is already a row, and the hub brings
+its sockets up to date from PostgreSQL after any break. So publishing never raises.
 
-Sync callers (HTTP views, Celery worker threads) publish through one long-lived event loop per
-process instead of `async_to_sync` per call, which would build a new loop and a new Redis
-connection for every frame.
+Control messages (a thread deleted, a user's account changed) go on one channel every hub
+subscribes to.
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import logging
-import os
-import threading
-from collections.abc import Coroutine
-from typing import Any
-
-from channels.layers import get_channel_layer
+from typing import Any, Literal, TypedDict
 
 from chat.envelopes import Envelope
+from easy_islanders.redis import async_redis_client, redis_client
 
 logger = logging.getLogger(__name__)
 
-PUBLISH_TIMEOUT_SECS = 2.0
-CHAT_EVENT = "chat.event"  # lands on ChatConsumer.chat_event
+THREAD_CHANNEL_PREFIX = "ei:chat:thread:"
+CONTROL_CHANNEL = "ei:chat:control"
+
+ControlKind = Literal["thread_deleted", "user_changed"]
 
 
-def thread_group(thread_id: str) -> str:
-    return f"thread.{thread_id}"
+class Control(TypedDict):
+    kind: ControlKind
+    id: str
 
 
-class _LoopThread:
-    """A daemon thread running an asyncio loop that sync code hands coroutines to."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._pid = 0
-
-    def run(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
-        future = asyncio.run_coroutine_threadsafe(coro, self.loop())
-        try:
-            return future.result(timeout)
-        except BaseException:
-            future.cancel()
-            raise
-
-    def loop(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            # A forked child must not reuse its parent's loop (its thread did not survive).
-            if self._loop is None or self._pid != os.getpid():
-                loop = asyncio.new_event_loop()
-                threading.Thread(
-                    target=loop.run_forever, name="publisher-loop", daemon=True
-                ).start()
-                self._loop, self._pid = loop, os.getpid()
-            return self._loop
+def thread_channel(thread_id: str) -> str:
+    return THREAD_CHANNEL_PREFIX + thread_id
 
 
-loop_thread = _LoopThread()
-
-
-async def group_send(envelope: Envelope) -> None:
-    """Send a frame to every socket of its thread (from async code). May raise."""
-    message = {"type": CHAT_EVENT, "envelope": envelope}
-    await get_channel_layer().group_send(thread_group(envelope["thread_id"]), message)
+def frame_text(envelope: Envelope) -> str:
+    """The envelope as the JSON text sent on the wire (and published)."""
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
 
 
 def publish(envelope: Envelope) -> None:
-    """Ring the thread's doorbell with this frame, from sync code. Logs and returns on failure."""
+    """Send a frame to every socket of its thread, from sync code. Logs and returns on failure."""
     try:
-        loop_thread.run(group_send(envelope), PUBLISH_TIMEOUT_SECS)
+        redis_client().publish(thread_channel(envelope["thread_id"]), frame_text(envelope))
     except Exception as exc:
-        logger.warning(
-            "publish_failed",
-            extra={
-                "frame": envelope["event"],
-                "seq": envelope["seq"],
-                "thread_id": envelope["thread_id"],
-                "error": type(exc).__name__,
-            },
+        _failed(envelope, exc)
+
+
+async def apublish(envelope: Envelope) -> None:
+    """`publish` from async code."""
+    try:
+        await async_redis_client().publish(
+            thread_channel(envelope["thread_id"]), frame_text(envelope)
         )
+    except Exception as exc:
+        _failed(envelope, exc)
+
+
+def publish_control(kind: ControlKind, id_: Any) -> None:
+    """Tell every web process's hub about a change it must act on (best effort)."""
+    control: Control = {"kind": kind, "id": str(id_)}
+    try:
+        redis_client().publish(CONTROL_CHANNEL, json.dumps(control))
+    except Exception as exc:
+        logger.warning("publish_failed", extra={"frame": kind, "error": type(exc).__name__})
+
+
+def _failed(envelope: Envelope, exc: Exception) -> None:
+    logger.warning(
+        "publish_failed",
+        extra={
+            "frame": envelope["event"],
+            "seq": envelope["seq"],
+            "thread_id": envelope["thread_id"],
+            "error": type(exc).__name__,
+        },
+    )

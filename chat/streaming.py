@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
+from collections.abc import Coroutine
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 
-from chat.envelopes import ephemeral_envelope
+from chat.envelopes import token_envelope
 from chat.models import Turn
-from chat.publishing import group_send, loop_thread
+from chat.publishing import apublish
 from easy_islanders.redis import async_redis_client
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,35 @@ logger = logging.getLogger(__name__)
 BATCH_WINDOW_SECS = 0.008
 FRAME_CHARS = 32
 CLOSE_TIMEOUT_SECS = 5.0
+
+
+class _LoopThread:
+    """A daemon thread running the asyncio loop that worker threads hand their streams to."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop())
+        try:
+            return future.result(timeout)
+        except BaseException:
+            future.cancel()
+            raise
+
+    def loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            # A forked child must not reuse its parent's loop (its thread did not survive).
+            if self._loop is None or self._pid != os.getpid():
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="stream-loop", daemon=True).start()
+                self._loop, self._pid = loop, os.getpid()
+            return self._loop
+
+
+loop_thread = _LoopThread()
 
 
 def inflight_key(turn_id: UUID | str) -> str:
@@ -80,7 +111,7 @@ class DeltaStream:
 
     def _run(self, coro: Any) -> None:
         try:
-            asyncio.run_coroutine_threadsafe(coro, self._loop).result(CLOSE_TIMEOUT_SECS)
+            loop_thread.run(coro, CLOSE_TIMEOUT_SECS)
         except Exception as exc:
             logger.warning("stream_publish_failed", extra={"error": type(exc).__name__})
 
@@ -114,14 +145,9 @@ class DeltaStream:
                 pipe.append(self._key, text)
                 pipe.expire(self._key, settings.CHAT_TURN_DEADLINE_SECS * 2)
                 await pipe.execute()
-            await group_send(
-                ephemeral_envelope(
-                    "chat_delta",
-                    "token",
-                    thread_id=str(turn.thread_id),
-                    payload={"text": text, "offset": offset},
-                    in_reply_to=turn.seq,
-                    correlation_id=turn.correlation_id,
+            await apublish(
+                token_envelope(
+                    str(turn.thread_id), turn.seq, turn.correlation_id, text=text, offset=offset
                 )
             )
         except Exception as exc:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from chat.envelopes import durable_envelope, ephemeral_envelope
+from chat.envelopes import durable_envelope, typing_envelope
 from chat.models import UNFINISHED_STATES, Event, EventKind, Turn, TurnState
 from chat.publishing import publish
 from chat.sequencing import event_append, thread_lock
@@ -258,13 +258,4 @@ def turn_cancel(user_id: int, thread_id: UUID | str, in_reply_to: int | None = N
 
 
 def typing_publish(turn: Turn, value: bool) -> None:
-    publish(
-        ephemeral_envelope(
-            "chat_status",
-            "typing",
-            thread_id=str(turn.thread_id),
-            payload={"value": value},
-            in_reply_to=turn.seq,
-            correlation_id=turn.correlation_id,
-        )
-    )
+    publish(typing_envelope(str(turn.thread_id), turn.seq, turn.correlation_id, value=value))

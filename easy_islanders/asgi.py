@@ -1,8 +1,9 @@
-"""The ASGI entry point: HTTP to Django, `/ws/...` to the chat socket."""
+"""The ASGI entry point: HTTP to Django, `/ws/...` to the chat socket (chat/socket_app.py)."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "easy_islanders.settings")
 
@@ -10,18 +11,19 @@ import django
 
 django.setup(set_prefix=False)
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from chat.routing import websocket_urlpatterns  # noqa: E402
+from chat.socket_app import chat_socket  # noqa: E402
 from easy_islanders.http import PooledASGIHandler  # noqa: E402
 from observability.logging import configure_logging  # noqa: E402
 
 configure_logging("api", settings.LOG_DIR, settings.LOG_LEVEL)
 
-application = ProtocolTypeRouter(
-    {
-        "http": PooledASGIHandler(settings.WEB_THREADS),
-        "websocket": URLRouter(websocket_urlpatterns),
-    }
-)
+http = PooledASGIHandler(settings.WEB_THREADS)
+
+
+async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "websocket":
+        await chat_socket(scope, receive, send)
+    elif scope["type"] == "http":
+        await http(scope, receive, send)

@@ -22,9 +22,9 @@ class Server(uvicorn.Server):
 
 
 async def _close_sockets() -> None:
-    from chat.consumers import open_sockets
+    from chat.socket_registry import registry
 
-    await asyncio.gather(*(socket.say_goodbye() for socket in list(open_sockets)))
+    await registry.close_all()
 
 
 def main() -> None:

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "channels",
     "corsheaders",
     "rest_framework_simplejwt.token_blacklist",
     "accounts",
@@ -111,7 +110,7 @@ DATABASES = {
     }
 }
 
-# --- Redis: Celery broker, channel layer, throttle cache ------------------------------------
+# --- Redis: Celery broker, socket doorbells (pub/sub), throttle cache -----------------------
 REDIS_URL = env_redis_url("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 CACHES = {
@@ -120,15 +119,6 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "ei",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-    }
-}
-
-# The pub/sub layer: the channel layer is a doorbell for sockets, never storage (PostgreSQL
-# holds every durable event), so at-most-once PUBLISH is all it needs to be.
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "ei:ws"},
     }
 }
 
@@ -170,6 +160,9 @@ SIMPLE_JWT = {
     "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshRequest",
 }
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
+# A deactivated account is refused everywhere within this many seconds (each process asks
+# PostgreSQL at most this often per user, not on every request; accounts/activity.py).
+AUTH_ACTIVE_CHECK_SECS = env_int("AUTH_ACTIVE_CHECK_SECS", 10, minimum=0)
 
 # --- HTTP API -------------------------------------------------------------------------------
 CHAT_SEND_RATE = env_str("CHAT_SEND_RATE", "60/min")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from chat.envelopes import durable_envelope, ephemeral_envelope
+from chat.envelopes import durable_envelope, token_envelope, typing_envelope
 from chat.models import Event, EventKind
 
 
@@ -52,7 +52,16 @@ def test_a_turn_failed_envelope_is_a_chat_error() -> None:
 
 
 def test_an_ephemeral_envelope_has_no_seq() -> None:
-    envelope = ephemeral_envelope(
-        "chat_status", "typing", thread_id="t", payload={"value": True}, in_reply_to=3
-    )
+    envelope = typing_envelope("t", 3, "cid", value=True)
     assert envelope["seq"] is None and envelope["in_reply_to"] == 3
+    assert (envelope["type"], envelope["event"], envelope["payload"]) == (
+        "chat_status",
+        "typing",
+        {"value": True},
+    )
+    token = token_envelope("t", 3, None, text="Hi", offset=4)
+    assert (token["type"], token["event"], token["payload"]) == (
+        "chat_delta",
+        "token",
+        {"text": "Hi", "offset": 4},
+    )

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import jwt
 import pytest
+import redis
 from websockets.sync.client import connect
 
 from tests.fake_llm import Behaviour, FakeLLM
@@ -81,6 +83,25 @@ def test_redis_restarted_empty_loses_no_accepted_turn(
         system.redis.start()  # back, and empty
 
     under_fault(conversations(system, 6), restart_redis_empty)
+
+
+def test_a_redis_blip_leaves_no_socket_deaf_and_no_typing_on(
+    make_system: MakeSystem, conversations: MakeConversations
+) -> None:
+    """Redis stops and is back a fraction of a second later while replies stream to open
+    sockets: frames published meanwhile are lost, yet every socket gets every durable event
+    once and in order and no typing indicator stays on, without reconnecting."""
+    system = make_system(workers=1)
+    convos = conversations(system, 12)
+
+    def blip() -> None:
+        system.redis.stop()
+        time.sleep(0.3)
+        system.redis.start()
+
+    under_fault(convos, blip)
+    assert [c.reconnects for c in convos] == [0] * len(convos), "a socket had to reconnect"
+    assert sum(len(c.terminals) for c in convos) == 36
 
 
 def test_a_restarted_web_server_says_going_away_and_clients_lose_nothing(
@@ -270,3 +291,46 @@ def _wait(check: Callable[[], bool], timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
+
+
+def test_sockets_closed_by_their_client_at_any_moment_release_their_place(
+    make_system: MakeSystem, fault_database: tuple[str, str], slow_llm: FakeLLM
+) -> None:
+    """One person switches conversations 25 times, closing each socket right after the
+    reply, mid-stream or while frames are being sent: every socket is accepted (no 4429),
+    and afterwards no place, gauge or subscription of theirs is left."""
+    system = make_system(workers=1, CHAT_MAX_SOCKETS_PER_USER="3")
+    quick = Behaviour(text=[f"piece {i}. " for i in range(6)], piece_delay_secs=0.05)
+    slow_llm.then(*[quick] * 25)
+    token, host = fault_database[1], system.hosts[0]
+    threads = [system.new_thread(token) for _ in range(3)]
+    moments = ["after the reply", "mid-stream", "during a send"]
+    for cycle in range(25):
+        thread_id, moment = threads[cycle % 3], moments[cycle % 3]
+        with connect(f"ws://{host}/ws/chat/{thread_id}/?token={token}", open_timeout=5) as ws:
+            first = json.loads(ws.recv(timeout=10))
+            assert first["event"] == "connected", (cycle, moment, first)
+            response = httpx.post(
+                f"http://{host}/api/chat/",
+                json={"message": f"cycle {cycle}", "thread_id": thread_id},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=10,
+            )
+            assert response.status_code == 202, response.text
+            wanted = {"after the reply": "assistant_message", "mid-stream": "token"}.get(moment)
+            while wanted is not None and json.loads(ws.recv(timeout=20))["event"] != wanted:
+                pass
+    slots = redis.Redis.from_url(system.redis.url)
+    user_id = jwt.decode(token, options={"verify_signature": False})["user_id"]
+    channels = [f"ei:chat:thread:{t}" for t in threads]
+
+    def released() -> bool:
+        metrics = httpx.get(f"http://{host}/metrics").text
+        subscribed = slots.pubsub_numsub(*channels)
+        return (
+            "chat_ws_connections 0.0" in metrics
+            and slots.zcard(f"ei:ws:user:{user_id}") == 0
+            and all(count == 0 for _, count in subscribed)
+        )
+
+    _wait(released, 10, "every socket's place, gauge and subscription to be released")

@@ -1,4 +1,4 @@
-"""Per-user socket slots (real Redis) and the per-socket frame budget."""
+"""Per-user socket slots (real Redis)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import asyncio
 import time
 import uuid
 
-from chat.sockets import (
-    FrameBudget,
+from chat.socket_slots import (
     _slots_key,
     socket_slot_release,
     socket_slot_take,
@@ -33,11 +32,3 @@ def test_one_refresh_keeps_every_live_slot_and_revives_no_released_one() -> None
     slots = asyncio.run(scenario())
     assert [member for member, _ in slots] == ["live"]
     assert slots[0][1] > time.time() - 60
-
-
-def test_a_socket_may_burst_then_must_slow_down() -> None:
-    budget = FrameBudget(rate=20, burst=40)
-    assert all(budget.spend() for _ in range(40))
-    assert not budget.spend()
-    time.sleep(0.1)  # refills 2 frames
-    assert budget.spend()

@@ -1,0 +1,61 @@
+"""Is this user's account active? Answered from memory, checked with PostgreSQL at most every
+AUTH_ACTIVE_CHECK_SECS per user and process.
+
+A valid access token is not enough: a deactivated user must be refused. Asking PostgreSQL on
+every request and socket would cost a round trip each time, so each process remembers the
+answer for a bounded time: a deactivated user is refused everywhere within
+AUTH_ACTIVE_CHECK_SECS, and at once where the change is announced (`user_forget`, called for
+every process when an account is saved).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from easy_islanders.pg import pool
+
+_known: dict[int, tuple[bool, float]] = {}  # user id → (active, when checked)
+_MAX_KNOWN = 100_000
+
+_ACTIVE_SQL = "SELECT is_active FROM auth_user WHERE id = %s"
+
+
+def _remembered(user_id: int) -> bool | None:
+    known = _known.get(user_id)
+    if known is None or time.monotonic() - known[1] > settings.AUTH_ACTIVE_CHECK_SECS:
+        return None
+    return known[0]
+
+
+def _remember(user_id: int, active: bool) -> bool:
+    if len(_known) >= _MAX_KNOWN:
+        _known.clear()
+    _known[user_id] = (active, time.monotonic())
+    return active
+
+
+def user_is_active(user_id: int) -> bool:
+    """From a thread (ORM)."""
+    known = _remembered(user_id)
+    if known is not None:
+        return known
+    active = get_user_model().objects.filter(pk=user_id, is_active=True).exists()
+    return _remember(user_id, active)
+
+
+async def user_is_active_async(user_id: int) -> bool:
+    """From the event loop (hand-written SQL, no thread hop)."""
+    known = _remembered(user_id)
+    if known is not None:
+        return known
+    async with (await pool()).connection() as conn:
+        row = await (await conn.execute(_ACTIVE_SQL, (user_id,))).fetchone()
+    return _remember(user_id, bool(row and row[0]))
+
+
+def user_forget(user_id: int) -> None:
+    """The account changed: ask PostgreSQL next time."""
+    _known.pop(user_id, None)

@@ -1,0 +1,268 @@
+"""The socket hub of a web process: one Redis pub/sub connection for all its sockets.
+
+The hub subscribes to the channel of every thread it holds a socket for, and fans each frame
+out to those sockets' outboxes (chat/session.py). Two rules keep a socket from ever staying
+open and deaf:
+
+- **Resync after any break.** When the subscription connection fails (Redis restarted, a
+  blip, a failover) the hub reconnects, subscribes again, and only once Redis confirms the
+  subscriptions does it tell every socket to catch up from PostgreSQL. Frames published in
+  between were lost; the resync brings the durable events, ends typing for turns that ended
+  and sends the running reply's text.
+- **Audit.** Every AUDIT_SECS (OUTAGE_POLL_SECS while Redis is away) one statement reads
+  where each held thread stands; a socket behind its thread's head, or showing typing for a
+  turn no longer running (a publish that failed on the publisher's side), is resynced.
+
+A socket joins before it reads PostgreSQL and waits until Redis confirms its thread's
+subscription, so nothing committed after its replay read can be missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import redis.asyncio
+from django.conf import settings
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from chat.publishing import CONTROL_CHANNEL, THREAD_CHANNEL_PREFIX, Control, thread_channel
+from chat.session import Close, Live, Resync, Session
+from chat.sockets import thread_states
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIBE_WAIT_SECS = 2.0
+# With no frame for this long the hub pings Redis; with no answer for two of these the
+# connection is taken for dead (a peer that vanished without closing it).
+HEARTBEAT_SECS = 5.0
+AUDIT_SECS = 5.0
+OUTAGE_POLL_SECS = 1.0
+RECONNECT_MAX_SECS = 1.0
+CLOSE_NOT_FOUND = 4404
+CLOSE_UNAUTHORIZED = 4401
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._sockets: dict[str, set[Session]] = {}
+        # Channels Redis has confirmed on the current connection, and sockets waiting for one.
+        self._confirmed: set[str] = set()
+        self._waiters: dict[str, list[asyncio.Future[None]]] = {}
+        self._pubsub: Any = None
+        self._online = asyncio.Event()
+        self._runners: list[asyncio.Task[None]] = []
+        self._background_tasks: set[asyncio.Task[None]] = set()
+        # Called with a user id whose account changed (deactivated): see accounts.activity.
+        self.on_user_changed: Callable[[int], None] = lambda user_id: None
+
+    @property
+    def online(self) -> bool:
+        return self._online.is_set()
+
+    def sessions(self) -> list[Session]:
+        return [session for group in self._sockets.values() for session in group]
+
+    # --- Sockets joining and leaving -----------------------------------------------------------
+
+    async def join(self, session: Session) -> None:
+        """Hold the socket and make sure its thread's frames reach it from now on."""
+        self._ensure_running()
+        key = session.thread_key
+        group = self._sockets.setdefault(key, set())
+        group.add(session)
+        channel = thread_channel(key)
+        if not self.online:
+            # Starting, or Redis is away: the (re)connection subscribes this thread and then
+            # resyncs every socket, this one included. Wait a little for it.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(SUBSCRIBE_WAIT_SECS):
+                    await self._online.wait()
+        if not self.online or channel in self._confirmed:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(channel, []).append(waiter)
+        if len(self._waiters[channel]) == 1:
+            await self._send_command("subscribe", channel)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SUBSCRIBE_WAIT_SECS):
+                await waiter
+        # Not confirmed in time: the connection is failing, and its reconnect resyncs us.
+
+    def leave(self, session: Session) -> None:
+        key = session.thread_key
+        group = self._sockets.get(key)
+        if group is None:
+            return
+        group.discard(session)
+        if not group:
+            del self._sockets[key]
+            channel = thread_channel(key)
+            # Forgotten before UNSUBSCRIBE is sent, so a socket joining meanwhile subscribes
+            # again and waits for that confirmation, which Redis sends after this one's reply.
+            self._confirmed.discard(channel)
+            if self.online and channel not in self._waiters:
+                self.spawn(self._send_command("unsubscribe", channel))
+
+    async def _send_command(self, command: str, channel: str) -> None:
+        pubsub = self._pubsub
+        if pubsub is None:
+            return
+        try:
+            await getattr(pubsub, command)(channel)
+        except Exception as exc:  # the reader sees the broken connection and reconnects
+            logger.warning("hub_command_failed", extra={"error": type(exc).__name__})
+
+    # --- The subscription ----------------------------------------------------------------------
+
+    def _ensure_running(self) -> None:
+        if not self._runners or any(task.done() for task in self._runners):
+            for task in self._runners:
+                task.cancel()
+            loop = asyncio.get_running_loop()
+            self._runners = [
+                loop.create_task(self._subscribe_forever()),
+                loop.create_task(self._audit()),
+            ]
+
+    async def _subscribe_forever(self) -> None:
+        backoff = 0.05
+        while True:
+            try:
+                await self._connect_and_read()
+            except Exception as exc:
+                if self.online:
+                    logger.error("hub_subscription_lost", extra={"error": type(exc).__name__})
+                    backoff = 0.05
+                else:
+                    backoff = min(backoff * 2, RECONNECT_MAX_SECS)
+            self._went_offline()
+            await asyncio.sleep(backoff)
+
+    async def _connect_and_read(self) -> None:
+        # No retries inside redis-py: it would reconnect and resubscribe silently, and frames
+        # published meanwhile would be lost without a resync. Every break surfaces here.
+        client = redis.asyncio.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=2,
+            retry=Retry(NoBackoff(), 0),
+            decode_responses=True,
+        )
+        pubsub = client.pubsub()
+        try:
+            channels = [CONTROL_CHANNEL, *(thread_channel(key) for key in self._sockets)]
+            await pubsub.subscribe(*channels)
+            pending = set(channels)
+            while pending:  # Redis confirms each subscription before anything is missed
+                message = await pubsub.get_message(timeout=SUBSCRIBE_WAIT_SECS)
+                if message is None:
+                    raise TimeoutError("subscriptions not confirmed")
+                if message["type"] == "subscribe":
+                    pending.discard(message["channel"])
+                else:
+                    self._dispatch(message)
+            self._pubsub = pubsub
+            self._confirmed = set(channels) - {CONTROL_CHANNEL}
+            self._online.set()
+            # Sockets that joined while the connection was being made subscribe now.
+            for channel in [thread_channel(key) for key in self._sockets]:
+                if channel not in self._confirmed:
+                    await pubsub.subscribe(channel)
+            sessions = self.sessions()
+            if sessions:
+                logger.warning("hub_resubscribed", extra={"sockets": len(sessions)})
+            for session in sessions:
+                session.push(Resync())
+            await self._read(pubsub)
+        finally:
+            self._pubsub = None
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+            with contextlib.suppress(Exception):
+                await client.aclose()
+
+    async def _read(self, pubsub: Any) -> None:
+        loop = asyncio.get_running_loop()
+        heard_at = loop.time()
+        while True:
+            message = await pubsub.get_message(timeout=HEARTBEAT_SECS)
+            if message is not None:
+                heard_at = loop.time()
+                self._dispatch(message)
+            elif loop.time() - heard_at > 2 * HEARTBEAT_SECS:
+                raise TimeoutError("Redis stopped answering")
+            else:
+                await pubsub.ping()
+
+    def _went_offline(self) -> None:
+        self._online.clear()
+        self._confirmed.clear()
+        for waiters in self._waiters.values():
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+        self._waiters.clear()
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        kind, channel = message["type"], message["channel"]
+        if kind == "message":
+            if channel == CONTROL_CHANNEL:
+                self._control(json.loads(message["data"]))
+                return
+            group = self._sockets.get(channel[len(THREAD_CHANNEL_PREFIX) :])
+            if group:
+                text = message["data"]
+                live = Live(json.loads(text), text)
+                for session in group:
+                    session.push(live)
+        elif kind == "subscribe":
+            self._confirmed.add(channel)
+            for waiter in self._waiters.pop(channel, []):
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    def _control(self, control: Control) -> None:
+        if control["kind"] == "thread_deleted":
+            for session in list(self._sockets.get(control["id"], ())):
+                session.push(Close(CLOSE_NOT_FOUND))
+        elif control["kind"] == "user_changed":
+            self.on_user_changed(int(control["id"]))
+
+    # --- The audit -----------------------------------------------------------------------------
+
+    async def _audit(self) -> None:
+        while True:
+            await asyncio.sleep(AUDIT_SECS if self.online else OUTAGE_POLL_SECS)
+            if not self._sockets:
+                continue
+            try:
+                states = await thread_states([UUID(key) for key in self._sockets])
+            except Exception as exc:
+                logger.warning("hub_audit_failed", extra={"error": type(exc).__name__})
+                continue
+            for session in self.sessions():
+                found = states.get(session.thread_id)
+                if found is None:
+                    session.push(Close(CLOSE_NOT_FOUND))
+                    continue
+                state = found[1]
+                running = state.running.seq if state.running else None
+                if state.head_seq > session.cursor.delivered_seq or any(
+                    turn != running for turn in session.typing
+                ):
+                    session.push(Resync())
+
+    def spawn(self, work: Any) -> None:
+        """Run `work` on the loop, held until done (the loop keeps only weak references)."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+
+
+hub = Hub()
