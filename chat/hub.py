@@ -239,14 +239,16 @@ class Hub:
     async def _audit(self) -> None:
         while True:
             await asyncio.sleep(AUDIT_SECS if self.online else OUTAGE_POLL_SECS)
-            if not self._sockets:
+            # Judged: the sockets held when the statement starts (later ones replay themselves).
+            sessions = self.sessions()
+            if not sessions:
                 continue
             try:
-                states = await thread_states([UUID(key) for key in self._sockets])
+                states = await thread_states(list({s.thread_id for s in sessions}))
             except Exception as exc:
                 logger.warning("hub_audit_failed", extra={"error": type(exc).__name__})
                 continue
-            for session in self.sessions():
+            for session in sessions:
                 found = states.get(session.thread_id)
                 if found is None:
                     session.push(Close(CLOSE_NOT_FOUND))

@@ -1,24 +1,44 @@
-"""Accepting a person's message: store it durably, announce it, queue its turn."""
+"""Accepting a person's message: store it durably with its turn, announce it, queue the turn.
+
+The store is one statement, `chat_accept()` (chat/sql/accept.sql): it finds or creates the
+active thread, locks it and checks its owner, answers a resend, allocates the seq and stores
+the event and its turn, in one round trip and one transaction. Only after it has committed is
+the event published and the turn queued. The event loop (`message_accept_async`, the HTTP
+accept path) runs it on the hot path's connection pool; `message_accept` runs the same
+statement from a thread on Django's connection.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
-from chat.envelopes import durable_envelope
-from chat.errors import EmptyMessage, InvalidMessage, MessageTooLong
-from chat.models import Event, EventKind, Turn
-from chat.publishing import publish
-from chat.sequencing import event_append
-from chat.threads import active_thread_get_or_create, thread_lock_owned
-from chat.turns import turn_enqueue_or_defer
+from chat.envelopes import Envelope, durable_envelope
+from chat.errors import (
+    EmptyMessage,
+    InvalidMessage,
+    MessageTooLong,
+    ThreadForbidden,
+    ThreadNotFound,
+)
+from chat.models import EventKind
+from chat.publishing import apublish, publish
+from chat.queueing import turn_enqueue_or_defer, turn_enqueue_or_defer_async
+from chat.sockets import EventRow
+from easy_islanders.pg import pool
 from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)
+
+ACCEPT_SQL = "SELECT * FROM chat_accept(%s, %s, %s, %s, %s, %s, %s)"
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,13 @@ class Acceptance:
     correlation_id: str
     status: str
     idempotent: bool
+
+
+@dataclass(frozen=True)
+class _Stored:
+    acceptance: Acceptance
+    event: Envelope
+    turn_id: UUID
 
 
 def message_clean(text: str) -> str:
@@ -61,7 +88,59 @@ def _encodable(text: str) -> bool:
     return True
 
 
-@TURN_STAGE.labels("accept").time()
+def _params(
+    user_id: int,
+    text: str,
+    thread_id: UUID | None,
+    client_msg_id: UUID | None,
+    correlation_id: str,
+    meta: dict[str, Any] | None,
+) -> tuple[Any, ...]:
+    # Only a client-chosen id can come back in a resend; one made here cannot.
+    may_be_resend = client_msg_id is not None
+    return (
+        user_id,
+        thread_id,
+        client_msg_id or uuid4(),
+        may_be_resend,
+        message_clean(text),
+        correlation_id,
+        json.dumps(meta or {}),
+    )
+
+
+def _stored(row: tuple[Any, ...], text: str) -> _Stored:
+    """The statement's answer. Raises ThreadNotFound or ThreadForbidden."""
+    outcome, thread_id, message_id, seq, client_msg_id, cid, created_at, turn_id, state = row
+    if outcome == "not_found":
+        raise ThreadNotFound("No such thread.")
+    if outcome == "forbidden":
+        raise ThreadForbidden("No such thread.")
+    created: datetime = created_at
+    event = EventRow(
+        message_id,
+        thread_id,
+        seq,
+        EventKind.USER_MESSAGE,
+        text,
+        {},
+        client_msg_id,
+        None,
+        cid,
+        created,
+    )
+    acceptance = Acceptance(
+        thread_id=thread_id,
+        message_id=message_id,
+        seq=seq,
+        client_msg_id=client_msg_id,
+        correlation_id=cid,
+        status=state,
+        idempotent=outcome == "idempotent",
+    )
+    return _Stored(acceptance, durable_envelope(event), turn_id)
+
+
 def message_accept(
     *,
     user_id: int,
@@ -69,63 +148,59 @@ def message_accept(
     thread_id: UUID | None,
     client_msg_id: UUID | None,
     correlation_id: str,
+    meta: dict[str, Any] | None = None,
 ) -> Acceptance:
-    """Store the message and its turn; after commit, announce it and queue the turn.
+    """Store the message and its turn; then announce it and queue the turn (from a thread).
 
     A resend with a `client_msg_id` already stored in the thread returns the first acceptance
     and starts nothing. Raises ThreadNotFound, EmptyMessage, MessageTooLong, InvalidMessage.
     """
-    text = message_clean(text)
-    if thread_id is None:
-        thread_id = active_thread_get_or_create(user_id).pk
-    # Only a client-chosen id can come back in a resend; one made here cannot.
-    may_be_resend = client_msg_id is not None
-    client_msg_id = client_msg_id or uuid4()
-    with transaction.atomic():
-        # One query locks the thread and checks its owner. The lock also serialises resends:
-        # the second one sees the first one's row.
-        thread = locked = thread_lock_owned(user_id, thread_id)
-        first = (
-            Event.objects.filter(thread=locked, client_msg_id=client_msg_id)
-            .select_related("turn")
-            .first()
-            if may_be_resend
-            else None
-        )
-        if first is not None:
-            return _acceptance(first, first.turn, idempotent=True)
-        event = event_append(
-            locked,
-            EventKind.USER_MESSAGE,
-            text,
-            correlation_id=correlation_id,
-            client_msg_id=client_msg_id,
-        )
-        turn = Turn.objects.create(
-            thread=locked, request=event, seq=event.seq, correlation_id=correlation_id
-        )
-        transaction.on_commit(lambda: publish(durable_envelope(event)), robust=True)
-        transaction.on_commit(lambda: turn_enqueue_or_defer(turn))
-    logger.info(
-        "message_accepted",
-        extra={
-            "thread_id": str(thread.id),
-            "seq": event.seq,
-            "turn_id": str(turn.id),
-            "chars": len(text),
-        },
-    )
-    return _acceptance(event, turn, idempotent=False)
+    started = time.perf_counter()
+    params = _params(user_id, text, thread_id, client_msg_id, correlation_id, meta)
+    with connection.cursor() as cursor:
+        cursor.execute(ACCEPT_SQL, params)
+        row = cursor.fetchone()
+    stored = _stored(row, params[4])
+    if not stored.acceptance.idempotent:
+        # Immediately, or when a caller's enclosing transaction commits.
+        transaction.on_commit(lambda: publish(stored.event), robust=True)
+        transaction.on_commit(lambda: turn_enqueue_or_defer(stored.turn_id, correlation_id))
+    return _accepted(stored, started)
 
 
-def _acceptance(event: Event, turn: Turn, *, idempotent: bool) -> Acceptance:
-    assert event.client_msg_id is not None
-    return Acceptance(
-        thread_id=event.thread_id,
-        message_id=event.id,
-        seq=event.seq,
-        client_msg_id=event.client_msg_id,
-        correlation_id=event.correlation_id,
-        status=turn.state,
-        idempotent=idempotent,
-    )
+async def message_accept_async(
+    *,
+    user_id: int,
+    text: str,
+    thread_id: UUID | None,
+    client_msg_id: UUID | None,
+    correlation_id: str,
+    meta: dict[str, Any] | None = None,
+) -> Acceptance:
+    """`message_accept` from the event loop, on the hot path's pool."""
+    started = time.perf_counter()
+    params = _params(user_id, text, thread_id, client_msg_id, correlation_id, meta)
+    async with (await pool()).connection() as conn:
+        row = await (await conn.execute(ACCEPT_SQL, params)).fetchone()
+    assert row is not None
+    stored = _stored(row, params[4])
+    if not stored.acceptance.idempotent:
+        await apublish(stored.event)
+        await turn_enqueue_or_defer_async(stored.turn_id, correlation_id)
+    return _accepted(stored, started)
+
+
+def _accepted(stored: _Stored, started: float) -> Acceptance:
+    accepted = stored.acceptance
+    TURN_STAGE.labels("accept").observe(time.perf_counter() - started)
+    if not accepted.idempotent:
+        logger.info(
+            "message_accepted",
+            extra={
+                "thread_id": str(accepted.thread_id),
+                "seq": accepted.seq,
+                "turn_id": str(stored.turn_id),
+                "chars": len(stored.event["payload"]["text"]),
+            },
+        )
+    return accepted

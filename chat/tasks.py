@@ -8,9 +8,9 @@ from uuid import UUID
 from celery import shared_task
 from celery.signals import worker_ready
 
+from chat.queueing import RUN_TURN_TASK
 from chat.running import turn_run
 from chat.sweeper import start_sweeper
-from chat.turns import RUN_TURN_TASK
 
 
 @shared_task(name=RUN_TURN_TASK, bind=True)

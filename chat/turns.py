@@ -20,16 +20,13 @@ from django.utils import timezone
 from chat.envelopes import durable_envelope, typing_envelope
 from chat.models import UNFINISHED_STATES, Event, EventKind, Turn, TurnState
 from chat.publishing import publish
+from chat.queueing import turn_enqueue
 from chat.sequencing import event_append, thread_lock
 from chat.stopping import CANCEL, REQUEUED, turn_stop_request
 from chat.threads import thread_access
-from easy_islanders.celery import app as celery_app
-from observability.celery import CORRELATION_HEADER
 from observability.metrics import TURN_STAGE, TURNS, stage_timer
 
 logger = logging.getLogger(__name__)
-
-RUN_TURN_TASK = "chat.run_turn"
 
 
 @dataclass(frozen=True)
@@ -63,24 +60,6 @@ DEADLINE_EXCEEDED = Failure(
 # --- Queueing --------------------------------------------------------------------------------
 
 
-def turn_enqueue(turn: Turn) -> None:
-    celery_app.send_task(
-        RUN_TURN_TASK, args=[str(turn.id)], headers={CORRELATION_HEADER: turn.correlation_id}
-    )
-
-
-def turn_enqueue_or_defer(turn: Turn) -> None:
-    """Queue a just-accepted turn (after commit). If the broker cannot take it now, the turn
-    stays queued in PostgreSQL and the sweep hands it to the broker once it is back, so the
-    202 already given still holds: the turn runs, or ends at its deadline."""
-    try:
-        turn_enqueue(turn)
-    except Exception as exc:
-        logger.error(
-            "turn_enqueue_deferred", extra={"turn_id": str(turn.id), "error": type(exc).__name__}
-        )
-
-
 def turn_next_queued(thread_id: UUID) -> Turn | None:
     """The thread's oldest waiting turn (served by the turn_unfinished_by_thread index)."""
     return Turn.objects.filter(thread_id=thread_id, state=TurnState.QUEUED).order_by("seq").first()
@@ -99,7 +78,7 @@ def _enqueue_next(thread_id: UUID) -> None:
     if following is None:
         return
     try:
-        turn_enqueue(following)
+        turn_enqueue(following.id, following.correlation_id)
     except Exception as exc:
         # The sweeper hands it to the broker again once the broker is back.
         logger.error(
@@ -123,7 +102,7 @@ def turn_requeue(turn: Turn, *, from_worker: str | None, now: datetime) -> bool:
     if from_worker:
         # In case that worker is only slow, not dead: its attempt must stop streaming.
         turn_stop_request(turn.pk, turn.attempts, REQUEUED)
-    turn_enqueue(turn)
+    turn_enqueue(turn.id, turn.correlation_id)
     logger.warning("turn_requeued", extra={"turn_id": str(turn.pk), "from_worker": from_worker})
     return True
 

@@ -39,6 +39,42 @@ def content_security_policy(host: str) -> str:
     )
 
 
+def api_response_headers(
+    host: str, request_headers: dict[bytes, bytes], secure: bool
+) -> list[tuple[bytes, bytes]]:
+    """The headers Django's middleware stack puts on an API response, for the paths the event
+    loop answers itself (chat/api/accept.py); tests/easy_islanders/test_security.py holds the
+    two sets equal."""
+    headers = [*_static_api_headers(host)]
+    if secure and settings.SECURE_HSTS_SECONDS:
+        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            hsts += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            hsts += "; preload"
+        headers.append((b"strict-transport-security", hsts.encode()))
+    origin = request_headers.get(b"origin", b"").decode("latin-1")
+    if origin and origin in settings.CORS_ALLOWED_ORIGINS:
+        headers.append((b"access-control-allow-origin", origin.encode()))
+        exposed = ", ".join(settings.CORS_EXPOSE_HEADERS)
+        headers.append((b"access-control-expose-headers", exposed.encode()))
+    return headers
+
+
+@functools.lru_cache(maxsize=64)
+def _static_api_headers(host: str) -> tuple[tuple[bytes, bytes], ...]:
+    return (
+        (b"vary", b"origin"),
+        (b"content-security-policy", content_security_policy(host).encode()),
+        (b"permissions-policy", PERMISSIONS_POLICY.encode()),
+        (b"cross-origin-resource-policy", b"same-origin"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", str(settings.SECURE_REFERRER_POLICY).encode()),
+        (b"cross-origin-opener-policy", str(settings.SECURE_CROSS_ORIGIN_OPENER_POLICY).encode()),
+        (b"x-frame-options", str(settings.X_FRAME_OPTIONS).encode()),
+    )
+
+
 class SecurityHeadersMiddleware:
     """CSP and Permissions-Policy on every response (Django's SecurityMiddleware sets the rest:
     nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS behind TLS)."""

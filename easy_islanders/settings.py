@@ -199,6 +199,11 @@ SPECTACULAR_SETTINGS = {
 CHAT_MAX_MESSAGE_CHARS = env_int("CHAT_MAX_MESSAGE_CHARS", 4000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(64 * 1024, CHAT_MAX_MESSAGE_CHARS * 4 * 2)
 
+# `POST /api/chat/` is answered on the event loop (chat/api/accept.py: one SQL statement, no
+# thread hop); off, Django's DRF view answers it the same way (for comparison, measured in
+# docs/performance.md).
+CHAT_ACCEPT_ON_LOOP = env_bool("CHAT_ACCEPT_ON_LOOP", True)
+
 # --- The chat turn --------------------------------------------------------------------------
 CHAT_TURN_DEADLINE_SECS = env_int("CHAT_TURN_DEADLINE_SECS", 120, minimum=5)
 CHAT_REPLAY_MAX_EVENTS = env_int("CHAT_REPLAY_MAX_EVENTS", 5000, minimum=1)

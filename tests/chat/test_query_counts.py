@@ -21,7 +21,7 @@ from chat.turns import Reply, turn_claim, turn_finish
 pytestmark = pytest.mark.django_db
 
 
-def test_accepting_a_message_takes_four_queries(
+def test_accepting_a_message_is_one_statement(
     make_user: Callable[..., Any],
     django_assert_num_queries: Any,
     django_capture_on_commit_callbacks: Any,
@@ -30,25 +30,22 @@ def test_accepting_a_message_takes_four_queries(
     first = message_accept(
         user_id=user.pk, text="hi", thread_id=None, client_msg_id=None, correlation_id="c"
     )
-    # Inside a test's transaction the atomic block adds SAVEPOINT and RELEASE.
-    with django_capture_on_commit_callbacks(), django_assert_num_queries(4 + 2):
-        # lock the owner's thread, head_seq, event, turn
-        message_accept(
-            user_id=user.pk,
-            text="again",
-            thread_id=first.thread_id,
-            client_msg_id=None,
-            correlation_id="c",
-        )
-    with django_capture_on_commit_callbacks(), django_assert_num_queries(5 + 2):
-        # and the resend check, when the client chose the id
-        message_accept(
-            user_id=user.pk,
-            text="again",
-            thread_id=first.thread_id,
-            client_msg_id=uuid.uuid4(),
-            correlation_id="c",
-        )
+    client_msg_id = uuid.uuid4()
+    for thread_id, chosen in (
+        (None, None),
+        (first.thread_id, client_msg_id),
+        (None, client_msg_id),
+    ):
+        # chat_accept(): thread, owner, (resend check,) seq, event and turn in one round trip
+        with django_capture_on_commit_callbacks(), django_assert_num_queries(1):
+            accepted = message_accept(
+                user_id=user.pk,
+                text="again",
+                thread_id=thread_id,
+                client_msg_id=chosen,
+                correlation_id="c",
+            )
+    assert accepted.idempotent and accepted.client_msg_id == client_msg_id
 
 
 def test_claiming_and_finishing_a_turn(

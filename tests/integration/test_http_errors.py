@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -25,28 +26,84 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
     return dict(body["error"])
 
 
-@pytest.mark.parametrize(
-    ("body", "content_type", "code"),
-    [
-        (b"", "application/json", "invalid_request"),
-        (b"{not json", "application/json", "invalid_json"),
-        (b"[1, 2]", "application/json", "invalid_request"),
-        (b'{"text": "hi"}', "application/json", "invalid_request"),
-        (b'{"message": 42}', "application/json", "invalid_request"),
-        (b'{"message": "hi", "thread_id": "not-a-uuid"}', "application/json", "invalid_request"),
-        (b'{"message": "hi", "client_msg_id": 7}', "application/json", "invalid_request"),
-        (b'{"message": "   "}', "application/json", "empty_message"),
-        (b'{"message": "a\\u0000b"}', "application/json", "invalid_request"),
-        (b'{"message": "\\ud800"}', "application/json", "invalid_request"),
-        (b'{"message": "hi"}', "text/plain", "unsupported_media_type"),
-    ],
-)
+BAD_BODIES = [
+    (b"", "application/json", "invalid_request"),
+    (b"{not json", "application/json", "invalid_json"),
+    (b"[1, 2]", "application/json", "invalid_request"),
+    (b'{"text": "hi"}', "application/json", "invalid_request"),
+    (b'{"message": 42}', "application/json", "invalid_request"),
+    (b'{"message": "hi", "thread_id": "not-a-uuid"}', "application/json", "invalid_request"),
+    (b'{"message": "hi", "client_msg_id": 7}', "application/json", "invalid_request"),
+    (b'{"message": "   "}', "application/json", "empty_message"),
+    (b'{"message": "a\\u0000b"}', "application/json", "invalid_request"),
+    (b'{"message": "\\ud800"}', "application/json", "invalid_request"),
+    (b'{"message": "hi"}', "text/plain", "unsupported_media_type"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type", "code"), BAD_BODIES)
 def test_it_refuses_bad_bodies_with_400(
     live_stack: LiveStack, owner: tuple[Any, str], body: bytes, content_type: str, code: str
 ) -> None:
     with live_stack.client(owner[1]) as http:
         response = http.post("/api/chat/", content=body, headers={"Content-Type": content_type})
     assert_error(response, 415 if code == "unsupported_media_type" else 400, code)
+
+
+@pytest.fixture(scope="module")
+def drf_web(
+    live_stack: LiveStack, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A second web process of the same stack whose DRF view answers POST /api/chat/."""
+    log_dir = tmp_path_factory.mktemp("drf-accept")
+    with django_db_blocker.unblock():
+        env = stack_env(log_dir, CHAT_ACCEPT_ON_LOOP="0")
+    web, host = start_web(env, log_dir, name="web-drf-accept")
+    try:
+        wait_until(answers(f"http://{host}/healthz"), 30, "the DRF-accepting web process")
+        yield f"http://{host}"
+    finally:
+        web.stop()
+
+
+VOLATILE_HEADERS = {"date", "server", "content-length", "x-correlation-id"}
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        *((body, {"Content-Type": kind}) for body, kind, _ in BAD_BODIES),
+        (b'{"message": "hi", "extra": 1, "more": 2}', {"Content-Type": "application/json"}),
+        (b'{"message": null, "thread_id": 5}', {"Content-Type": "application/json"}),
+        (b'{"message": "hi"}', {}),
+        (b'{"message": "hi"}', {"Authorization": "Bearer"}),
+        (b'{"message": "hi"}', {"Authorization": "Token abc"}),
+        (b'{"message": "hi"}', {"Origin": "https://app.example.com"}),
+    ],
+)
+def test_the_loop_and_the_drf_view_answer_alike(
+    live_stack: LiveStack,
+    drf_web: str,
+    owner: tuple[Any, str],
+    body: bytes,
+    headers: dict[str, str],
+) -> None:
+    """The accept path on the event loop gives the DRF view's answers, headers included."""
+    answers_ = []
+    for base in (live_stack.url, drf_web):
+        sent = {"Authorization": f"Bearer {owner[1]}", **headers}
+        response = httpx.post(f"{base}/api/chat/", content=body, headers=sent)
+        host = urlsplit(base).netloc  # named in the CSP's connect-src
+        kept = {
+            k: v.replace(host, "HOST")
+            for k, v in response.headers.items()
+            if k not in VOLATILE_HEADERS
+        }
+        answers_.append((response.status_code, response.json(), kept))
+    (loop_status, loop_body, loop_headers), (drf_status, drf_body, drf_headers) = answers_
+    assert (loop_status, loop_body) == (drf_status, drf_body)
+    assert loop_headers == drf_headers
+    assert loop_status >= 400
 
 
 def test_it_names_the_bad_field(live_stack: LiveStack, owner: tuple[Any, str]) -> None:

@@ -1,0 +1,276 @@
+"""`POST /api/chat/` served on the event loop: the chat turn's first step, without Django's
+request cycle, DRF or the ORM.
+
+It answers exactly as the documented DRF view (chat/api/views.py, SendMessageView, which
+serves it when CHAT_ACCEPT_ON_LOOP is off) does: the same checks in the same order
+(host, token, throttle, body, fields, domain), the same error bodies and headers. The work is
+one statement (chat.messages.message_accept_async); the publish and the broker hand-off follow
+its commit. Measured against the DRF view in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+from accounts.tokens import TokenRejected, access_token_identity_async
+from chat.errors import ChatError
+from chat.messages import message_accept_async
+from easy_islanders.errors import error_body
+from easy_islanders.ratelimit import RateLimitUnavailable, rate_limit_wait
+from easy_islanders.security import api_response_headers
+from observability.correlation import HEADER, clean_correlation_id, correlation_scope
+from observability.middleware import MAX_LOGGED_PATH_CHARS
+
+logger = logging.getLogger(__name__)
+access_logger = logging.getLogger("easy_islanders.http")
+
+PATH = "/api/chat/"
+FIELDS = ("message", "thread_id", "client_msg_id")
+JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")  # curl -d: the latter
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Refusal(Exception):
+    """An answer other than 202, with the contract's error body."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+        headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.headers = status, headers or []
+        self.body = error_body(code, message, fields)
+
+
+def served_on_loop(scope: Scope) -> bool:
+    """Is this request the loop's to answer? (HTTPS redirects stay with Django.)"""
+    return (
+        settings.CHAT_ACCEPT_ON_LOOP
+        and scope["path"] == PATH
+        and scope["method"] == "POST"
+        and (not settings.SECURE_SSL_REDIRECT or _secure(scope))
+    )
+
+
+async def accept_message(scope: Scope, receive: Receive, send: Send) -> None:
+    started = time.perf_counter()
+    headers = {key.lower(): value for key, value in scope["headers"]}
+    host = headers.get(b"host", b"").decode("latin-1")
+    cid = clean_correlation_id(headers.get(HEADER.lower().encode(), b"").decode("latin-1"))
+    with correlation_scope(cid) as correlation_id:
+        try:
+            status, body, extra = 202, await _accept(headers, host, receive, correlation_id), []
+        except Refusal as refusal:
+            status, body, extra = refusal.status, refusal.body, refusal.headers
+        except Exception:
+            logger.exception("api_unhandled_error")
+            status, body, extra = 500, error_body("internal_error", _INTERNAL), []
+        payload = json.dumps(body).encode()
+        response_headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode()),
+            (HEADER.encode(), correlation_id.encode()),
+            (b"allow", b"POST, OPTIONS"),  # as DRF says for the view
+            *api_response_headers(host if _host_allowed(host) else "", headers, _secure(scope)),
+            *extra,
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": payload})
+        access_logger.info(
+            "http_request",
+            extra={
+                "method": "POST",
+                "path": PATH[:MAX_LOGGED_PATH_CHARS],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+
+
+_INTERNAL = "Something went wrong on our side."
+_UNAVAILABLE = "The chat service is unavailable. Try again soon."
+
+
+async def _accept(
+    headers: dict[bytes, bytes], host: str, receive: Receive, correlation_id: str
+) -> dict[str, Any]:
+    # In Django's order: the body is read first (408), then the host, token, throttle and
+    # body checks.
+    raw = await _received(headers, receive)
+    if not _host_allowed(host):
+        raise Refusal(400, "bad_request", "Bad request.")
+    user_id = await _authenticated(headers)
+    await _throttled(user_id)
+    fields = _fields(_parsed(headers, raw))
+    try:
+        accepted = await message_accept_async(
+            user_id=user_id,
+            text=fields["message"],
+            thread_id=fields.get("thread_id"),
+            client_msg_id=fields.get("client_msg_id"),
+            correlation_id=correlation_id,
+        )
+    except ChatError as exc:
+        raise Refusal(exc.status, exc.code, exc.message, exc.fields) from None
+    except OSError as exc:  # PostgreSQL unreachable (psycopg's errors are OSErrors too)
+        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
+        raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
+    return {
+        "ok": True,
+        "thread_id": str(accepted.thread_id),
+        "message_id": str(accepted.message_id),
+        "seq": accepted.seq,
+        "client_msg_id": str(accepted.client_msg_id),
+        "correlation_id": accepted.correlation_id,
+        "status": accepted.status,
+        "idempotent": accepted.idempotent,
+    }
+
+
+_RETRY_SOON = [(b"retry-after", b"5")]
+_BEARER = [(b"www-authenticate", b'Bearer realm="api"')]
+
+
+async def _authenticated(headers: dict[bytes, bytes]) -> int:
+    parts = headers.get(b"authorization", b"").split()
+    if not parts or parts[0] != b"Bearer":
+        message = "Authentication credentials were not provided."
+        raise Refusal(401, "not_authenticated", message, headers=_BEARER)
+    try:
+        if len(parts) != 2:
+            raise TokenRejected("malformed header")
+        return (await access_token_identity_async(parts[1].decode("latin-1"))).user_id
+    except TokenRejected:
+        message = "The access token is invalid or expired."
+        raise Refusal(401, "token_invalid", message, headers=_BEARER) from None
+    except OSError as exc:
+        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
+        raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
+
+
+async def _throttled(user_id: int) -> None:
+    try:
+        wait = await rate_limit_wait(f"chat_send:{user_id}", settings.CHAT_SEND_RATE)
+    except RateLimitUnavailable as exc:
+        logger.error("api_dependency_unavailable", extra={"error": str(exc)})
+        raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
+    if wait is not None:
+        raise Refusal(
+            429,
+            "throttled",
+            f"Request was throttled. Expected available in {wait} seconds.",
+            headers=[(b"retry-after", str(wait).encode())],
+        )
+
+
+async def _received(headers: dict[bytes, bytes], receive: Receive) -> bytes | None:
+    """The request body; None when it is over the limit (the rest is not read)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    declared = headers.get(b"content-length", b"")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    try:
+        async with asyncio.timeout(settings.HTTP_BODY_TIMEOUT_SECS):
+            return await _read(receive, limit)
+    except TimeoutError:
+        raise Refusal(408, "request_timeout", "The request body did not arrive in time.") from None
+
+
+async def _read(receive: Receive, limit: int) -> bytes | None:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Refusal(400, "bad_request", "The client went away.")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _parsed(headers: dict[bytes, bytes], raw: bytes | None) -> Any:
+    if raw is None:
+        raise Refusal(413, "payload_too_large", "The request body is too large.")
+    if not raw:
+        return {}  # DRF reads an empty body as no data, whatever its type
+    media_type = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1")
+    if media_type.lower() not in JSON_TYPES:
+        message = f'Unsupported media type "{media_type[:100]}" in request.'
+        raise Refusal(415, "unsupported_media_type", message)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise Refusal(400, "invalid_json", "The body is not valid JSON.") from None
+
+
+def _fields(body: Any) -> dict[str, Any]:
+    """The body's fields, checked as SendMessageRequest checks them (same messages)."""
+    invalid = "The request body is invalid."
+    if not isinstance(body, dict):
+        kind = type(body).__name__
+        expected = {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]}
+        raise Refusal(400, "invalid_request", invalid, expected)
+    unknown = sorted(str(name)[:64] for name in set(body) - set(FIELDS))
+    if unknown:
+        named = {name: ["Unknown field."] for name in unknown[:10]}
+        raise Refusal(400, "invalid_request", invalid, named)
+    errors: dict[str, list[str]] = {}
+    message = body.get("message")
+    if "message" not in body:
+        errors["message"] = ["This field is required."]
+    elif message is None:
+        errors["message"] = ["This field may not be null."]
+    elif not isinstance(message, str):
+        errors["message"] = ["Not a valid string."]
+    elif "\x00" in message:
+        errors["message"] = ["Null characters are not allowed."]
+    elif surrogate := next((c for c in message if "\ud800" <= c <= "\udfff"), None):
+        errors["message"] = [f"Surrogate characters are not allowed: U+{ord(surrogate):X}."]
+    fields: dict[str, Any] = {"message": message}
+    for name in ("thread_id", "client_msg_id"):
+        value = body.get(name)
+        if value is None:
+            continue
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            fields[name] = uuid.UUID(value)
+        except ValueError:
+            errors[name] = ["Must be a valid UUID."]
+    if errors:
+        raise Refusal(400, "invalid_request", invalid, errors)
+    return fields
+
+
+def _host_allowed(host: str) -> bool:
+    domain, _ = split_domain_port(host)
+    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+
+
+def _secure(scope: Scope) -> bool:
+    if scope.get("scheme") == "https":
+        return True
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    if not proxy:
+        return False
+    name = proxy[0].removeprefix("HTTP_").replace("_", "-").lower().encode()
+    return any(k.lower() == name and v.decode("latin-1") == proxy[1] for k, v in scope["headers"])
