@@ -25,7 +25,6 @@ import json
 import logging
 from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
 import redis.asyncio
 from django.conf import settings
