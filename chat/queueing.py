@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from uuid import UUID
 
+from chat.models import UNFINISHED_STATES, Turn, TurnState
+from chat.stopping import REQUEUED, turn_stop_request
 from easy_islanders.celery import app as celery_app
 from observability.celery import CORRELATION_HEADER
 
@@ -44,3 +47,28 @@ async def turn_enqueue_or_defer_async(turn_id: UUID, correlation_id: str) -> Non
     """`turn_enqueue_or_defer` from the event loop."""
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(_publisher, turn_enqueue_or_defer, turn_id, correlation_id)
+
+
+def turn_is_next(turn: Turn) -> bool:
+    """No earlier turn of its thread is unfinished (the turn_unfinished_by_thread index)."""
+    return not Turn.objects.filter(
+        thread_id=turn.thread_id, seq__lt=turn.seq, state__in=UNFINISHED_STATES
+    ).exists()
+
+
+def turn_requeue(turn: Turn, *, from_worker: str | None, now: datetime) -> bool:
+    """Hand a turn to the broker again: a running one whose worker died, or a queued one the
+    broker lost (Redis restarted empty). Conditional, so racing sweeps requeue it once."""
+    still = Turn.objects.filter(pk=turn.pk)
+    if from_worker:
+        still = still.filter(state=TurnState.RUNNING, claimed_by=from_worker)
+    else:
+        still = still.filter(state=TurnState.QUEUED, enqueued_at=turn.enqueued_at)
+    if not still.update(state=TurnState.QUEUED, claimed_by="", enqueued_at=now):
+        return False
+    if from_worker:
+        # In case that worker is only slow, not dead: its attempt must stop streaming.
+        turn_stop_request(turn.pk, turn.attempts, REQUEUED)
+    turn_enqueue(turn.pk, turn.correlation_id)
+    logger.warning("turn_requeued", extra={"turn_id": str(turn.pk), "from_worker": from_worker})
+    return True

@@ -1,4 +1,4 @@
-"""Running a claimed turn: the agent's request from stored events, the stream, the outcome."""
+"""Running a claimed turn: the agent's request, the stream, the outcome."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ import logging
 import time
 from uuid import UUID
 
-from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from agents.base import AgentRequest, FinalAnswer, HistoryMessage, TextPiece
+from agents.base import AgentRequest, FinalAnswer, TextPiece
 from agents.registry import supervisor_agent
-from chat.models import Event, EventKind, Turn
+from chat.deadlines import turn_deadline
 from chat.stopping import CANCEL, DEADLINE, StopWatch
 from chat.streaming import DeltaStream
 from chat.turns import (
     AGENT_FAILED,
     DEADLINE_EXCEEDED,
+    ClaimedTurn,
     Failure,
     Reply,
     turn_claim,
@@ -42,60 +42,34 @@ def turn_run(turn_id: UUID, worker: str) -> None:
     if turn.cancel_requested_at is not None:  # cancelled while its last attempt was lost
         turn_finish(turn.id, Reply(text="", agent=None, cancelled=True), worker=worker)
         return
-    if time.time() >= _deadline_at(turn):  # it waited out its whole time in a backlog
+    deadline_at = turn_deadline(turn.queued_at).timestamp()
+    if time.time() >= deadline_at:  # it waited out its whole time in a backlog
         turn_finish(turn.id, DEADLINE_EXCEEDED, worker=worker)
         return
-    request = _agent_request(turn)
+    request = AgentRequest(
+        thread_id=str(turn.thread_id),
+        message=turn.message,
+        history=turn.history,
+        correlation_id=turn.correlation_id,
+        deadline_at=deadline_at,
+    )
     # The agent may wait seconds on the network: give the connection back to the pool meanwhile.
     close_old_connections()
-    typing_publish(turn, True)
-    ended_here = False
-    try:
-        outcome = _generate(turn, request)
-        if outcome is not None:
-            ended_here = turn_finish(turn.id, outcome, worker=worker) is not None
-    finally:
-        if not ended_here:  # turn_finish announces typing off with the terminal event
-            typing_publish(turn, False)
+    typing_publish(turn.thread_id, turn.seq, turn.correlation_id, value=True)
+    stream = DeltaStream(turn.id, turn.attempts, str(turn.thread_id), turn.seq, turn.correlation_id)
+    outcome = _generate(turn, request, stream)
+    if outcome is not None:
+        turn_finish(turn.id, outcome, worker=worker, first_token_at=stream.first_piece_at)
+    # Not ended here (re-queued, or ended by the deadline sweep): whoever ends it announces
+    # the end, typing off included.
 
 
-def _agent_request(turn: Turn) -> AgentRequest:
-    message = Event.objects.only("content").get(pk=turn.request_id)
-    earlier = (
-        Event.objects.filter(
-            thread_id=turn.thread_id,
-            seq__lt=turn.seq,
-            kind__in=[EventKind.USER_MESSAGE, EventKind.ASSISTANT_MESSAGE],
-        )
-        .order_by("-seq")
-        .only("kind", "content", "meta")[: settings.CHAT_HISTORY_TURNS * 2]
-    )
-    history = tuple(
-        HistoryMessage(
-            role="user" if e.kind == EventKind.USER_MESSAGE else "assistant",
-            text=e.content,
-            meta=e.meta,
-        )
-        for e in reversed(list(earlier))
-    )
-    return AgentRequest(
-        thread_id=str(turn.thread_id),
-        message=message.content,
-        history=history,
-        correlation_id=turn.correlation_id,
-        deadline_at=_deadline_at(turn),
-    )
-
-
-def _deadline_at(turn: Turn) -> float:
-    return turn.queued_at.timestamp() + settings.CHAT_TURN_DEADLINE_SECS
-
-
-def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure | None:
+def _generate(
+    turn: ClaimedTurn, request: AgentRequest, stream: DeltaStream
+) -> Reply | Failure | None:
     """The turn's outcome; None when it must end without this worker's word (re-queued, or
     already ended by the deadline sweep)."""
     agent = supervisor_agent()
-    stream = DeltaStream(turn)
     watch = StopWatch(turn.id, turn.attempts, request.deadline_at)
     chunks = agent.stream(request)
     try:
@@ -103,12 +77,10 @@ def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure | None:
             if watch.should_stop():
                 return _stopped(turn, watch.reason, stream, agent.name)
             if isinstance(chunk, TextPiece) and chunk.text:
-                if not stream.text_parts:
-                    first_token_at = timezone.now()
-                    Turn.objects.filter(pk=turn.id).update(first_token_at=first_token_at)
-                    assert turn.started_at is not None
+                if stream.first_piece_at is None:
+                    stream.first_piece_at = timezone.now()
                     TURN_STAGE.labels("first_token").observe(
-                        (first_token_at - turn.started_at).total_seconds()
+                        (stream.first_piece_at - turn.started_at).total_seconds()
                     )
                 stream.add(chunk.text)
             elif isinstance(chunk, FinalAnswer):
@@ -133,7 +105,7 @@ def _generate(turn: Turn, request: AgentRequest) -> Reply | Failure | None:
 
 
 def _stopped(
-    turn: Turn, reason: str | None, stream: DeltaStream, agent: str
+    turn: ClaimedTurn, reason: str | None, stream: DeltaStream, agent: str
 ) -> Reply | Failure | None:
     stream.close()
     logger.info("turn_stopped", extra={"turn_id": str(turn.id), "reason": reason})

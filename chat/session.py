@@ -229,7 +229,7 @@ class Session:
             await self._send(
                 typing_envelope(self.thread_key, running.seq, running.correlation_id, value=True)
             )
-        text = await inflight_text(running.id)
+        text = await inflight_text(running.id, running.attempt)
         fresh = self._streams.unsent(running.seq, 0, text) if text else None
         if fresh is not None:
             offset, piece = fresh

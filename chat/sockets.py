@@ -33,6 +33,7 @@ class RunningTurn:
     id: UUID
     seq: int
     correlation_id: str
+    attempt: int
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,10 @@ class SocketOpening:
 
 # The thread's owner and state; the running turn comes from the turn_unfinished_by_thread index.
 _THREAD_STATES = """
-SELECT t.id, t.owner_id, t.head_seq, r.id, r.seq, r.correlation_id
+SELECT t.id, t.owner_id, t.head_seq, r.id, r.seq, r.correlation_id, r.attempts
 FROM chat_thread t
 LEFT JOIN LATERAL (
-    SELECT id, seq, correlation_id FROM chat_turn
+    SELECT id, seq, correlation_id, attempts FROM chat_turn
     WHERE thread_id = t.id AND state = 'running' ORDER BY seq LIMIT 1
 ) r ON true
 WHERE t.id = ANY(%s)
@@ -82,7 +83,7 @@ async def thread_states(thread_ids: list[UUID]) -> dict[UUID, tuple[int, ThreadS
     return {
         row[0]: (
             row[1],
-            ThreadState(row[2], RunningTurn(row[3], row[4], row[5]) if row[3] else None),
+            ThreadState(row[2], RunningTurn(*row[3:7]) if row[3] else None),
         )
         for row in rows
     }

@@ -11,8 +11,7 @@ import logging
 import time
 from uuid import UUID
 
-from django.conf import settings
-
+from chat.deadlines import turn_keys_ttl_secs
 from easy_islanders.redis import redis_client
 
 logger = logging.getLogger(__name__)
@@ -28,7 +27,7 @@ def _key(turn_id: UUID, attempt: int) -> str:
 
 def turn_stop_request(turn_id: UUID, attempt: int, reason: str) -> None:
     try:
-        redis_client().set(_key(turn_id, attempt), reason, ex=settings.CHAT_TURN_DEADLINE_SECS * 2)
+        redis_client().set(_key(turn_id, attempt), reason, ex=turn_keys_ttl_secs())
     except Exception as exc:
         logger.warning(
             "turn_stop_request_failed", extra={"turn_id": str(turn_id), "error": type(exc).__name__}

@@ -17,14 +17,13 @@ import logging
 import os
 import threading
 from collections.abc import Coroutine
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
-
+from chat.deadlines import turn_keys_ttl_secs
 from chat.envelopes import token_envelope
-from chat.models import Turn
-from chat.publishing import apublish
+from chat.publishing import frame_text, thread_channel
 from easy_islanders.redis import async_redis_client
 
 logger = logging.getLogger(__name__)
@@ -63,14 +62,15 @@ class _LoopThread:
 loop_thread = _LoopThread()
 
 
-def inflight_key(turn_id: UUID | str) -> str:
-    return f"ei:turn:text:{turn_id}"
+def inflight_key(turn_id: UUID | str, attempt: int) -> str:
+    # Per attempt: a re-driven turn starts its text again, under a key of its own.
+    return f"ei:turn:text:{turn_id}:{attempt}"
 
 
-async def inflight_text(turn_id: UUID | str) -> str:
-    """The text generated so far for a running turn ("" when none or unknown)."""
+async def inflight_text(turn_id: UUID | str, attempt: int) -> str:
+    """The text generated so far by a running turn's attempt ("" when none or unknown)."""
     try:
-        value = await async_redis_client().get(inflight_key(turn_id))
+        value = await async_redis_client().get(inflight_key(turn_id, attempt))
     except Exception as exc:
         logger.warning("inflight_read_failed", extra={"error": type(exc).__name__})
         return ""
@@ -81,9 +81,12 @@ class DeltaStream:
     """One turn's stream. `add` from the worker thread; batching and sending happen on the
     process's publisher loop, in order."""
 
-    def __init__(self, turn: Turn) -> None:
-        self._turn = turn
-        self._key = inflight_key(turn.id)
+    def __init__(
+        self, turn_id: UUID, attempt: int, thread_id: str, in_reply_to: int, correlation_id: str
+    ) -> None:
+        self._turn_id, self._thread_id = turn_id, thread_id
+        self._in_reply_to, self._correlation_id = in_reply_to, correlation_id
+        self._key = inflight_key(turn_id, attempt)
         self._loop = loop_thread.loop()
         self._lock = threading.Lock()
         self._pending: list[str] = []
@@ -92,8 +95,7 @@ class DeltaStream:
         self._timer: asyncio.TimerHandle | None = None
         self._last_send: asyncio.Future[None] | None = None
         self.text_parts: list[str] = []
-        # A re-driven turn starts its text again.
-        self._run(self._reset())
+        self.first_piece_at: datetime | None = None
 
     @property
     def text(self) -> str:
@@ -107,7 +109,8 @@ class DeltaStream:
 
     def close(self) -> None:
         """Send what is pending and wait until every frame has gone out."""
-        self._run(self._close())
+        if self.text_parts:
+            self._run(self._close())
 
     def _run(self, coro: Any) -> None:
         try:
@@ -138,26 +141,22 @@ class DeltaStream:
     async def _send(self, previous: asyncio.Future[None] | None, text: str, offset: int) -> None:
         if previous is not None:
             await asyncio.wait([previous])  # frames leave in order
-        turn = self._turn
+        frame = token_envelope(
+            self._thread_id, self._in_reply_to, self._correlation_id, text=text, offset=offset
+        )
         try:
-            redis = async_redis_client()
-            async with redis.pipeline(transaction=False) as pipe:
+            # The text so far first, then the frame: a socket joining in between reads the text
+            # and trims the frame. One round trip.
+            async with async_redis_client().pipeline(transaction=False) as pipe:
                 pipe.append(self._key, text)
-                pipe.expire(self._key, settings.CHAT_TURN_DEADLINE_SECS * 2)
+                pipe.expire(self._key, turn_keys_ttl_secs())
+                pipe.publish(thread_channel(self._thread_id), frame_text(frame))
                 await pipe.execute()
-            await apublish(
-                token_envelope(
-                    str(turn.thread_id), turn.seq, turn.correlation_id, text=text, offset=offset
-                )
-            )
         except Exception as exc:
             logger.warning(
                 "stream_publish_failed",
-                extra={"error": type(exc).__name__, "turn_id": str(turn.id)},
+                extra={"error": type(exc).__name__, "turn_id": str(self._turn_id)},
             )
-
-    async def _reset(self) -> None:
-        await async_redis_client().delete(self._key)
 
     async def _close(self) -> None:
         if self._timer is not None:

@@ -19,9 +19,11 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from chat.deadlines import overdue_if_queued_before
 from chat.models import UNFINISHED_STATES, Turn, TurnState
+from chat.queueing import turn_is_next, turn_requeue
 from chat.stopping import DEADLINE, turn_stop_request
-from chat.turns import DEADLINE_EXCEEDED, turn_finish, turn_is_next, turn_requeue
+from chat.turns import DEADLINE_EXCEEDED, turn_finish
 from easy_islanders.redis import redis_client
 from observability.celery import live_worker_names
 
@@ -41,7 +43,7 @@ class SweepReport:
 def turns_sweep(worker: str, now: datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
-    deadline = now - timedelta(seconds=settings.CHAT_TURN_DEADLINE_SECS)
+    deadline = overdue_if_queued_before(now)
     for turn in Turn.objects.filter(state__in=UNFINISHED_STATES, queued_at__lt=deadline)[:BATCH]:
         turn_stop_request(turn.pk, turn.attempts, DEADLINE)
         if turn_finish(turn.pk, DEADLINE_EXCEEDED):

@@ -1,28 +1,32 @@
 """A turn's states: queued → running → succeeded / failed / cancelled, each change conditional.
 
-Every change that ends a turn goes through `turn_finish`, which stores exactly one terminal
-event and, after commit, publishes it and then `typing: false`, whatever the path (reply,
-failure, cancel, deadline).
+Claiming and finishing are one statement each (chat/sql/turns.sql). Every change that ends a
+turn goes through `turn_finish`, which stores exactly one terminal event and, after commit,
+announces the end in one place (`_announce_end`): the terminal event, then `typing: false`,
+then the thread's next turn to the broker, whatever the path (reply, failure, cancel,
+deadline).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
+from agents.base import HistoryMessage
 from chat.envelopes import durable_envelope, typing_envelope
-from chat.models import UNFINISHED_STATES, Event, EventKind, Turn, TurnState
+from chat.models import UNFINISHED_STATES, EventKind, Turn, TurnState
 from chat.publishing import publish
-from chat.queueing import turn_enqueue
-from chat.sequencing import event_append, thread_lock
-from chat.stopping import CANCEL, REQUEUED, turn_stop_request
+from chat.queueing import turn_enqueue_or_defer
+from chat.sockets import EventRow
+from chat.stopping import CANCEL, turn_stop_request
 from chat.threads import thread_access
 from observability.metrics import TURN_STAGE, TURNS, stage_timer
 
@@ -57,138 +61,118 @@ DEADLINE_EXCEEDED = Failure(
 )
 
 
-# --- Queueing --------------------------------------------------------------------------------
-
-
-def turn_next_queued(thread_id: UUID) -> Turn | None:
-    """The thread's oldest waiting turn (served by the turn_unfinished_by_thread index)."""
-    return Turn.objects.filter(thread_id=thread_id, state=TurnState.QUEUED).order_by("seq").first()
-
-
-def turn_is_next(turn: Turn) -> bool:
-    """No earlier turn of its thread is unfinished."""
-    return not Turn.objects.filter(
-        thread_id=turn.thread_id, seq__lt=turn.seq, state__in=UNFINISHED_STATES
-    ).exists()
-
-
-def _enqueue_next(thread_id: UUID) -> None:
-    """Queue the thread's next waiting turn; its own delivery was skipped while this one ran."""
-    following = turn_next_queued(thread_id)
-    if following is None:
-        return
-    try:
-        turn_enqueue(following.id, following.correlation_id)
-    except Exception as exc:
-        # The sweeper hands it to the broker again once the broker is back.
-        logger.error(
-            "turn_enqueue_failed", extra={"turn_id": str(following.id), "error": type(exc).__name__}
-        )
-
-
-def turn_requeue(turn: Turn, *, from_worker: str | None, now: datetime) -> bool:
-    """Hand a turn to the broker again: a running one whose worker died, or a queued one the
-    broker lost (Redis restarted empty). Conditional, so racing sweeps requeue it once."""
-    still = Q(pk=turn.pk)
-    still &= (
-        Q(state=TurnState.RUNNING, claimed_by=from_worker)
-        if from_worker
-        else Q(state=TurnState.QUEUED, enqueued_at=turn.enqueued_at)
-    )
-    if not Turn.objects.filter(still).update(
-        state=TurnState.QUEUED, claimed_by="", enqueued_at=now
-    ):
-        return False
-    if from_worker:
-        # In case that worker is only slow, not dead: its attempt must stop streaming.
-        turn_stop_request(turn.pk, turn.attempts, REQUEUED)
-    turn_enqueue(turn.id, turn.correlation_id)
-    logger.warning("turn_requeued", extra={"turn_id": str(turn.pk), "from_worker": from_worker})
-    return True
-
-
 # --- Claiming --------------------------------------------------------------------------------
 
 
-def turn_claim(turn_id: UUID, worker: str) -> Turn | None:
+@dataclass(frozen=True)
+class ClaimedTurn:
+    """A turn this worker now runs, with what its agent needs."""
+
+    id: UUID
+    thread_id: UUID
+    seq: int
+    correlation_id: str
+    attempts: int
+    queued_at: datetime
+    started_at: datetime
+    cancel_requested_at: datetime | None
+    message: str
+    message_meta: dict[str, Any]
+    history: tuple[HistoryMessage, ...]
+    state: str = TurnState.RUNNING
+
+
+_CLAIM_SQL = "SELECT * FROM chat_claim(%s, %s, %s)"
+
+
+def turn_claim(turn_id: UUID, worker: str) -> ClaimedTurn | None:
     """Move the turn from queued to running, or return None when it must not run now.
 
-    None when another delivery of the task claimed it first (the conditional UPDATE changes
-    no row), when it already ended, or when an earlier turn of its thread is unfinished (that
-    turn queues this one when it ends, so turns of a thread run one at a time, in order).
+    None when another delivery of the task claimed it first, when it already ended, or when
+    an earlier turn of its thread is unfinished (that turn queues this one when it ends, so
+    turns of a thread run one at a time, in order).
     """
-    turn = Turn.objects.filter(pk=turn_id).first()
-    if turn is None or turn.state != TurnState.QUEUED:
-        return None
-    # No lock is needed: an earlier turn counts while queued *or* running, so whichever way
-    # this races with it finishing, one of the two ends up enqueueing this turn.
-    if not turn_is_next(turn):
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, (turn_id, worker, settings.CHAT_HISTORY_TURNS * 2))
+        row = cursor.fetchone()
+    outcome, thread_id, seq, cid, attempts, queued_at, enqueued_at, started_at, *rest = row
+    if outcome == "waits":
         logger.info("turn_waits_for_earlier", extra={"turn_id": str(turn_id)})
+    if outcome != "claimed":
         return None
-    started_at = timezone.now()
-    claimed = Turn.objects.filter(pk=turn_id, state=TurnState.QUEUED).update(
-        state=TurnState.RUNNING,
+    cancel_requested_at, message, message_meta, history = rest
+    TURN_STAGE.labels("queue_wait").observe((started_at - enqueued_at).total_seconds())
+    return ClaimedTurn(
+        id=turn_id,
+        thread_id=thread_id,
+        seq=seq,
+        correlation_id=cid,
+        attempts=attempts,
+        queued_at=queued_at,
         started_at=started_at,
-        attempts=turn.attempts + 1,
-        claimed_by=worker,
+        cancel_requested_at=cancel_requested_at,
+        message=message,
+        message_meta=_json(message_meta),
+        history=tuple(
+            HistoryMessage(
+                role="user" if item["kind"] == EventKind.USER_MESSAGE else "assistant",
+                text=item["content"],
+                meta=item["meta"],
+            )
+            for item in _json(history)
+        ),
     )
-    if not claimed:
-        return None  # another delivery got there first
-    turn.state, turn.started_at, turn.claimed_by = TurnState.RUNNING, started_at, worker
-    turn.attempts += 1
-    TURN_STAGE.labels("queue_wait").observe((started_at - turn.enqueued_at).total_seconds())
-    return turn
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 # --- Finishing -------------------------------------------------------------------------------
 
+_FINISH_SQL = "SELECT * FROM chat_finish(%s, %s, %s, %s, %s, %s, %s)"
+
 
 def turn_finish(
-    turn_id: UUID, outcome: Reply | Failure, *, worker: str | None = None
-) -> Event | None:
+    turn_id: UUID,
+    outcome: Reply | Failure,
+    *,
+    worker: str | None = None,
+    first_token_at: datetime | None = None,
+) -> EventRow | None:
     """Store the turn's one terminal event and state; None if it had already ended (or, for a
     `worker`, if the turn is no longer that worker's)."""
-    with transaction.atomic():
-        turn = Turn.objects.get(pk=turn_id)
-        # Every path that ends a turn takes the thread lock first, so two of them (a late
-        # redelivery and a deadline, say) cannot both see it unfinished.
-        thread = thread_lock(turn.thread_id)
-        state = _terminal_state(outcome)
-        unfinished = Q(pk=turn_id, state__in=UNFINISHED_STATES)
-        if worker is not None:
-            unfinished &= Q(state=TurnState.RUNNING, claimed_by=worker)
-        if not Turn.objects.filter(unfinished).update(state=state, finished_at=timezone.now()):
-            return None
-        kind, content, meta = _terminal_event(outcome)
-        event = event_append(
-            thread,
-            kind,
-            content,
-            meta=meta,
-            in_reply_to=turn.seq,
-            correlation_id=turn.correlation_id,
-        )
-        Turn.objects.filter(pk=turn_id).update(reply=event)
-        transaction.on_commit(lambda: _announce_end(turn, event), robust=True)
+    state = _terminal_state(outcome)
+    kind, content, meta = _terminal_event(outcome)
+    params = (turn_id, worker, state, kind, content, json.dumps(meta), first_token_at)
+    with connection.cursor() as cursor:
+        cursor.execute(_FINISH_SQL, params)
+        row = cursor.fetchone()
+    result, event_id, thread_id, seq, in_reply_to, cid, created_at, queued_at, *following = row
+    if result != "finished":
+        return None
+    event = EventRow(
+        event_id, thread_id, seq, kind, content, meta, None, in_reply_to, cid, created_at
+    )
+    next_turn = (following[0], following[1]) if following[0] else None
+    transaction.on_commit(lambda: _announce_end(event, next_turn), robust=True)
     TURNS.labels(state).inc()
-    TURN_STAGE.labels("total").observe((event.created_at - turn.queued_at).total_seconds())
+    TURN_STAGE.labels("total").observe((created_at - queued_at).total_seconds())
     logger.info(
         "turn_finished",
-        extra={
-            "turn_id": str(turn_id),
-            "state": state,
-            "seq": event.seq,
-            "thread_id": str(turn.thread_id),
-        },
+        extra={"turn_id": str(turn_id), "state": state, "seq": seq, "thread_id": str(thread_id)},
     )
     return event
 
 
-def _announce_end(turn: Turn, event: Event) -> None:
+def _announce_end(event: EventRow, next_turn: tuple[UUID, str] | None) -> None:
+    """The one place a turn's end is told: its terminal event, typing off, the next turn."""
+    assert event.in_reply_to is not None
     with stage_timer("deliver"):
         publish(durable_envelope(event))
-    typing_publish(turn, False)
-    _enqueue_next(turn.thread_id)
+    typing_publish(event.thread_id, event.in_reply_to, event.correlation_id, value=False)
+    if next_turn is not None:
+        turn_enqueue_or_defer(*next_turn)
 
 
 def _terminal_state(outcome: Reply | Failure) -> TurnState:
@@ -233,8 +217,8 @@ def turn_cancel(user_id: int, thread_id: UUID | str, in_reply_to: int | None = N
     return turn
 
 
-# --- Ephemeral frames ------------------------------------------------------------------------
+# --- Typing ----------------------------------------------------------------------------------
 
 
-def typing_publish(turn: Turn, value: bool) -> None:
-    publish(typing_envelope(str(turn.thread_id), turn.seq, turn.correlation_id, value=value))
+def typing_publish(thread_id: UUID, in_reply_to: int, correlation_id: str, *, value: bool) -> None:
+    publish(typing_envelope(str(thread_id), in_reply_to, correlation_id, value=value))

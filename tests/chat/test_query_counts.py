@@ -58,11 +58,13 @@ def test_claiming_and_finishing_a_turn(
         user_id=user.pk, text="hi", thread_id=None, client_msg_id=None, correlation_id="c"
     )
     turn = Turn.objects.get(request_id=accepted.message_id)
-    with django_assert_num_queries(3):  # read, earlier-unfinished check, conditional update
-        turn_claim(turn.pk, "w")
-    with django_capture_on_commit_callbacks(), django_assert_num_queries(6 + 2):
-        # turn, lock thread, conditional update, head_seq, event, reply link
-        turn_finish(turn.pk, Reply(text="ok", agent="test"), worker="w")
+    with django_assert_num_queries(1):
+        # chat_claim(): read, earlier-unfinished check, conditional update, message, history
+        claimed = turn_claim(turn.pk, "w")
+    assert claimed is not None and claimed.message == "hi"
+    with django_capture_on_commit_callbacks(), django_assert_num_queries(1):
+        # chat_finish(): lock, conditional update, seq, event, reply link, next waiting turn
+        assert turn_finish(turn.pk, Reply(text="ok", agent="test"), worker="w") is not None
 
 
 def test_a_history_page_is_one_query(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from chat.messages import message_accept
 from chat.models import Event, Turn, TurnState
 from chat.running import turn_run
-from chat.turns import AGENT_FAILED, Reply, turn_claim, turn_finish, turn_next_queued
+from chat.turns import AGENT_FAILED, Reply, turn_claim, turn_finish
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,6 @@ def test_it_holds_a_turn_back_while_an_earlier_one_is_unfinished(
     assert turn_claim(first.id, "w1") is not None
     assert turn_claim(second.id, "w1") is None  # first is running
     turn_finish(first.id, Reply(text="done", agent="test"))
-    assert turn_next_queued(first.thread_id) == second
     assert turn_claim(second.id, "w1") is not None
 
 
@@ -68,7 +67,9 @@ def test_it_stores_one_terminal_event_with_the_reply(make_user: Callable[..., An
     assert event.meta["recommendations"] == cards  # CF-010: stored, not only sent
     assert event.correlation_id == turn.correlation_id
     turn.refresh_from_db()
-    assert turn.state == TurnState.SUCCEEDED and turn.reply == event and turn.finished_at
+    assert turn.state == TurnState.SUCCEEDED and turn.reply_id == event.id and turn.finished_at
+    stored = Event.objects.get(pk=event.id)  # the row is what was announced
+    assert (stored.kind, stored.seq, stored.meta) == (event.kind, event.seq, event.meta)
 
 
 def test_it_never_stores_a_second_terminal_event(make_user: Callable[..., Any]) -> None:
