@@ -143,7 +143,12 @@ def _asgi_samples() -> list[float]:
 
 
 async def _client(
-    host: str, token: str, turns: int, samples: dict[str, list[float]], errors: list[str]
+    host: str,
+    token: str,
+    turns: int,
+    samples: dict[str, list[float]],
+    errors: list[str],
+    received: list[tuple[str, int, float]],
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=f"http://{host}", headers=headers, timeout=30) as http:
@@ -173,6 +178,8 @@ async def _client(
                         if frame["event"] == "typing" and frame["payload"]["value"] and not typing:
                             typing = now
                         if frame["event"] in ("assistant_message", "turn_failed"):
+                            seq = response.json()["seq"]
+                            received.append((thread_id, seq, time.time()))
                             break
                 except TimeoutError:
                     errors.append("reply timeout")
@@ -185,20 +192,31 @@ async def _client(
 def turn_load(system: System, token: str, clients: int, turns_each: int) -> dict[str, Any]:
     samples: dict[str, list[float]] = {"202": [], "typing": [], "reply": []}
     errors: list[str] = []
-    processes = [psutil.Process(p.popen.pid) for p in [*system.workers, system.webs[0][0]]]
-    cpu_before = sum(_cpu(p) for p in processes)
+    received: list[tuple[str, int, float]] = []
+    web = psutil.Process(system.webs[0][0].popen.pid)
+    workers = [psutil.Process(p.popen.pid) for p in system.workers]
+    web_before, workers_before = _cpu(web), sum(_cpu(p) for p in workers)
     started = time.perf_counter()
 
     async def run() -> None:
         await asyncio.gather(
-            *(_client(system.hosts[0], token, turns_each, samples, errors) for _ in range(clients))
+            *(
+                _client(system.hosts[0], token, turns_each, samples, errors, received)
+                for _ in range(clients)
+            )
         )
 
     asyncio.run(run())
     wall = time.perf_counter() - started
-    cpu = sum(_cpu(p) for p in processes) - cpu_before
+    web_cpu = _cpu(web) - web_before
+    workers_cpu = sum(_cpu(p) for p in workers) - workers_before
+    cpu = web_cpu + workers_cpu
     done = len(samples["reply"])
+    per_turn = 1000 / max(done, 1)
     return {
+        "cpu_ms_per_turn_web": round(web_cpu * per_turn, 2),
+        "cpu_ms_per_turn_worker": round(workers_cpu * per_turn, 2),
+        "stages_p50_ms": _stages(system.log_dir, samples["202"], received),
         "clients": clients,
         "turns": done,
         "errors": len(errors),
@@ -207,6 +225,41 @@ def turn_load(system: System, token: str, clients: int, turns_each: int) -> dict
         "turns_per_s": round(done / wall, 1),
         "cpu_ms_per_turn": round(cpu * 1000 / max(done, 1), 2),
         **{f"{stage}_ms": pct(values) for stage, values in samples.items()},
+    }
+
+
+def _stages(
+    log_dir: Path, accepts: list[float], received: list[tuple[str, int, float]]
+) -> dict[str, float]:
+    """Where a turn's time goes (p50 ms per stage): accept (the 202, client side), then the
+    worker's own timings (queue wait, claim, agent, finish), then delivery (the terminal
+    event's publish to its arrival at the client)."""
+    timings: dict[tuple[str, int], dict[str, float]] = {}
+    published: dict[tuple[str, int], float] = {}
+    for line in (log_dir / "celery.log").read_text().splitlines():
+        record = json.loads(line)
+        key = (record.get("thread_id"), record.get("seq"))
+        if record.get("event") == "turn_timings":
+            timings[key] = record
+        elif record.get("event") == "turn_end_published":
+            published[key] = record["at"]
+    stages: dict[str, list[float]] = {
+        "queue_wait": [],
+        "claim": [],
+        "agent": [],
+        "finish": [],
+        "deliver": [],
+    }
+    for thread_id, seq, arrived in received:
+        timing = timings.get((thread_id, seq))
+        if timing is None or (thread_id, seq) not in published:
+            continue
+        for stage in ("queue_wait", "claim", "agent", "finish"):
+            stages[stage].append(timing[f"{stage}_ms"])
+        stages["deliver"].append((arrived - published[(thread_id, seq)]) * 1000)
+    return {
+        "accept": round(statistics.median(accepts), 2) if accepts else 0.0,
+        **{stage: round(statistics.median(v), 2) if v else 0.0 for stage, v in stages.items()},
     }
 
 
@@ -355,6 +408,16 @@ def report(results: dict[str, Any], out: Path) -> None:
             f"{level['turns_per_s']:>8} {level['cpu_ms_per_turn']:>7}  "
             f"{lat[0]:>20} {lat[1]:>20} {lat[2]:>20}"
         )
+    stages = results["turn"]["1"]["stages_p50_ms"]
+    lines.append(
+        "1 client, p50 ms by stage: " + ", ".join(f"{name} {ms}" for name, ms in stages.items())
+    )
+    cpu_split = [
+        f"{level['clients']} clients web {level['cpu_ms_per_turn_web']} + worker "
+        f"{level['cpu_ms_per_turn_worker']}"
+        for level in results["turn"].values()
+    ]
+    lines.append("CPU ms per turn: " + "; ".join(cpu_split))
     s = results["slow_llm"]
     lines += [
         f"slow LLM (2 s replies): {s['in_flight_max']} turns in flight at most of "

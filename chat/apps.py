@@ -6,3 +6,7 @@ class ChatConfig(AppConfig):
 
     def ready(self) -> None:
         from chat import signals  # noqa: F401  (connects the receivers)
+        from chat.operations.backlog import BacklogCollector
+        from observability.scrape import collector_register
+
+        collector_register(BacklogCollector)

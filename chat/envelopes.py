@@ -37,7 +37,28 @@ class Envelope(TypedDict):
     payload: Any
 
 
-# --- Payloads of the ephemeral frames ----------------------------------------------------------
+# --- Payloads -----------------------------------------------------------------------------------
+
+
+class UserMessagePayload(TypedDict):
+    message_id: str
+    text: str
+    client_msg_id: str | None
+
+
+class AssistantMessagePayload(TypedDict):
+    message_id: str
+    text: str
+    recommendations: list[dict[str, Any]]
+    agent: str | None
+    degraded: bool
+    cancelled: bool
+
+
+class TurnFailedPayload(TypedDict):
+    code: str
+    message: str
+    retryable: bool
 
 
 class TypingPayload(TypedDict):
@@ -74,16 +95,19 @@ class ErrorPayload(TypedDict):
     retryable: bool
 
 
-# Every `chat_status` event and the payload it carries.
-STATUS_PAYLOADS: dict[str, type] = {
-    "typing": TypingPayload,
-    "connected": ConnectedPayload,
-    "resync_required": ResyncRequiredPayload,
-    "token_expiring": TokenExpiryPayload,
-    "token_renewed": TokenExpiryPayload,
-    "cancel_requested": CancelRequestedPayload,
-    "pong": dict,
-}
+# Every payload the server sends, by the name the web chat's types.ts gives it too.
+PAYLOADS: tuple[type, ...] = (
+    UserMessagePayload,
+    AssistantMessagePayload,
+    TurnFailedPayload,
+    TypingPayload,
+    TokenPayload,
+    ConnectedPayload,
+    ResyncRequiredPayload,
+    TokenExpiryPayload,
+    CancelRequestedPayload,
+    ErrorPayload,
+)
 StatusEvent = Literal[
     "connected", "resync_required", "token_expiring", "token_renewed", "cancel_requested", "pong"
 ]
@@ -135,7 +159,9 @@ def durable_envelope(event: StoredEvent) -> Envelope:
     }
 
 
-def _payload(event: StoredEvent) -> dict[str, Any]:
+def _payload(
+    event: StoredEvent,
+) -> UserMessagePayload | AssistantMessagePayload | TurnFailedPayload:
     if event.kind == EventKind.USER_MESSAGE:
         return {
             "message_id": str(event.id),

@@ -26,6 +26,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import redis.asyncio
 from django.conf import settings
 from redis.asyncio.retry import Retry
@@ -217,7 +218,7 @@ class Hub:
             group = self._sockets.get(channel[len(THREAD_CHANNEL_PREFIX) :])
             if group:
                 text = message["data"]
-                live = Live(json.loads(text), text)
+                live = Live(orjson.loads(text), text)
                 for session in group:
                     session.push(live)
         elif kind == "subscribe":

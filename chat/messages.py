@@ -10,9 +10,11 @@ statement from a thread on Django's connection.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -186,8 +188,19 @@ async def message_accept_async(
     stored = _stored(row, params[4])
     if not stored.acceptance.idempotent:
         await apublish(stored.event)
-        await turn_enqueue_or_defer_async(stored.turn_id, correlation_id)
+        # The turn is a committed row: the 202 need not wait for the broker (a hand-off that
+        # fails is retried by the sweep, as when the broker is down).
+        _in_background(turn_enqueue_or_defer_async(stored.turn_id, correlation_id))
     return _accepted(stored, started)
+
+
+_handing_off: set[asyncio.Task[None]] = set()
+
+
+def _in_background(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.get_running_loop().create_task(work)
+    _handing_off.add(task)  # the loop keeps only weak references
+    task.add_done_callback(_handing_off.discard)
 
 
 def _accepted(stored: _Stored, started: float) -> Acceptance:

@@ -15,6 +15,8 @@ import json
 import logging
 from typing import Any, Literal, TypedDict
 
+import orjson
+
 from chat.envelopes import Envelope
 from easy_islanders.redis import async_redis_client, redis_client
 
@@ -37,7 +39,10 @@ def thread_channel(thread_id: str) -> str:
 
 def frame_text(envelope: Envelope) -> str:
     """The envelope as the JSON text sent on the wire (and published)."""
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return orjson.dumps(envelope).decode()
+    except TypeError:  # text orjson refuses (a lone surrogate from a provider): stdlib escapes it
+        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
 
 
 def publish(envelope: Envelope) -> None:

@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 
 def turn_run(turn_id: UUID, worker: str) -> None:
     """Run one turn to its single terminal event. Safe to call twice for one turn."""
+    started = time.perf_counter()
     turn = turn_claim(turn_id, worker)
+    claimed = time.perf_counter()
     if turn is None:
         logger.info("turn_claim_skipped", extra={"turn_id": str(turn_id)})
         return
@@ -58,10 +60,27 @@ def turn_run(turn_id: UUID, worker: str) -> None:
     typing_publish(turn.thread_id, turn.seq, turn.correlation_id, value=True)
     stream = DeltaStream(turn.id, turn.attempts, str(turn.thread_id), turn.seq, turn.correlation_id)
     outcome = _generate(turn, request, stream)
+    generated = time.perf_counter()
     if outcome is not None:
         turn_finish(turn.id, outcome, worker=worker, first_token_at=stream.first_piece_at)
     # Not ended here (re-queued, or ended by the deadline sweep): whoever ends it announces
     # the end, typing off included.
+    logger.info(
+        "turn_timings",
+        extra={
+            "turn_id": str(turn.id),
+            "thread_id": str(turn.thread_id),
+            "seq": turn.seq,
+            "queue_wait_ms": _ms(turn.started_at.timestamp() - turn.enqueued_at.timestamp()),
+            "claim_ms": _ms(claimed - started),
+            "agent_ms": _ms(generated - claimed),
+            "finish_ms": _ms(time.perf_counter() - generated),
+        },
+    )
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
 
 
 def _generate(

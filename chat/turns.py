@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,6 +75,7 @@ class ClaimedTurn:
     correlation_id: str
     attempts: int
     queued_at: datetime
+    enqueued_at: datetime
     started_at: datetime
     cancel_requested_at: datetime | None
     message: str
@@ -109,6 +111,7 @@ def turn_claim(turn_id: UUID, worker: str) -> ClaimedTurn | None:
         correlation_id=cid,
         attempts=attempts,
         queued_at=queued_at,
+        enqueued_at=enqueued_at,
         started_at=started_at,
         cancel_requested_at=cancel_requested_at,
         message=message,
@@ -170,6 +173,10 @@ def _announce_end(event: EventRow, next_turn: tuple[UUID, str] | None) -> None:
     assert event.in_reply_to is not None
     with stage_timer("deliver"):
         publish(durable_envelope(event))
+    logger.info(
+        "turn_end_published",
+        extra={"thread_id": str(event.thread_id), "seq": event.in_reply_to, "at": time.time()},
+    )
     typing_publish(event.thread_id, event.in_reply_to, event.correlation_id, value=False)
     if next_turn is not None:
         turn_enqueue_or_defer(*next_turn)

@@ -40,6 +40,7 @@ _SECRET_PATTERNS = [
 ]
 
 
+_CACHED = "_json_line"  # where a record keeps its formatted line (never logged itself)
 _LINE_BREAKS_ESCAPED = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
@@ -51,6 +52,14 @@ def redact(text: str) -> str:
 
 class JsonLinesFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        # Every handler (stdout, the log file) formats the record: build the line once.
+        cached = record.__dict__.get(_CACHED)
+        if cached is not None:
+            return str(cached)
+        record.__dict__[_CACHED] = text = self._format(record)
+        return text
+
+    def _format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),

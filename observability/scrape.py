@@ -1,60 +1,29 @@
-"""`GET /metrics`: every process's samples, plus the backlog read at scrape time (CF-007)."""
+"""`GET /metrics`: every process's samples, plus what registered collectors read at scrape time
+(the chat backlog, CF-007: chat/operations/backlog.py)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-logger = logging.getLogger(__name__)
+# Collectors of other apps, read at scrape time (chat's backlog, say); registered when the apps
+# are ready, so this module needs to know nothing of them.
+_collectors: list[Callable[[], Collector]] = []
 
-# kombu's Redis transport keeps a queue's messages in one list per priority step.
-_PRIORITY_SUFFIXES = ("", "\x06\x163", "\x06\x166", "\x06\x169")
 
-
-class BacklogCollector(Collector):
-    def collect(self) -> Iterator[Metric]:
-        from chat.models import Turn, TurnState
-        from easy_islanders.redis import redis_client
-        from observability.celery import live_worker_names
-
-        queue = settings.CELERY_TASK_DEFAULT_QUEUE
-        depth = GaugeMetricFamily(
-            "chat_queue_depth", "Turns waiting in the broker queue.", labels=["queue"]
-        )
-        oldest = GaugeMetricFamily(
-            "chat_queue_oldest_age_seconds",
-            "Age of the oldest accepted turn not yet claimed by a worker.",
-            labels=["queue"],
-        )
-        workers = GaugeMetricFamily("chat_workers_alive", "Celery workers with a recent heartbeat.")
-        try:
-            client = redis_client()
-            depth.add_metric([queue], sum(int(client.llen(queue + s)) for s in _PRIORITY_SUFFIXES))
-            workers.add_metric([], len(live_worker_names(settings.WORKER_HEARTBEAT_SECS * 3)))
-        except Exception as exc:
-            logger.warning("metrics_broker_unreadable", extra={"error": type(exc).__name__})
-        first = (
-            Turn.objects.filter(state=TurnState.QUEUED)
-            .order_by("queued_at")
-            .values_list("queued_at", flat=True)
-            .first()
-        )
-        oldest.add_metric([queue], (timezone.now() - first).total_seconds() if first else 0.0)
-        yield from (depth, oldest, workers)
+def collector_register(make: Callable[[], Collector]) -> None:
+    _collectors.append(make)
 
 
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
     registry = CollectorRegistry()
     MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-    registry.register(BacklogCollector())
+    for make in _collectors:
+        registry.register(make())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

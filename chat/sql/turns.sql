@@ -37,6 +37,11 @@ BEGIN
         r_outcome := 'not_queued';
         RETURN;
     END IF;
+    -- A claim need not wait for its WAL flush: if PostgreSQL crashed before the flush, the
+    -- turn would be queued again, this attempt could not finish it (chat_finish wants it
+    -- running and ours) and the sweep would hand it to the broker again. Accepts and finishes
+    -- stay synchronous: they are what was promised.
+    PERFORM set_config('synchronous_commit', 'off', true);
     -- Served by the turn_unfinished_by_thread index.
     IF EXISTS (SELECT 1 FROM chat_turn e WHERE e.thread_id = r_thread_id AND e.seq < r_seq
                AND e.state IN ('queued', 'running')) THEN

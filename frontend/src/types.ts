@@ -57,3 +57,39 @@ export interface Thread {
   head_seq: number;
   last_activity_at: string;
 }
+
+// The ephemeral frames' payloads (chat/envelopes.py; tests/chat/test_envelopes.py keeps the
+// field names of every payload here equal to the server's).
+export interface TypingPayload {
+  value: boolean;
+}
+
+export interface TokenPayload {
+  text: string;
+  offset: number;
+}
+
+export interface ConnectedPayload {
+  head_seq: number;
+  resumed_from: number | null;
+  token_expires_at: string;
+}
+
+export interface ResyncRequiredPayload {
+  head_seq: number;
+}
+
+export interface TokenExpiryPayload {
+  token_expires_at: string;
+}
+
+export interface CancelRequestedPayload {
+  in_reply_to: number | null;
+  found: boolean;
+}
+
+export interface ErrorPayload {
+  code: string;
+  message: string;
+  retryable: boolean;
+}

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
 import uuid
+from pathlib import Path
+from typing import get_type_hints
 
-from chat.envelopes import durable_envelope, token_envelope, typing_envelope
+from chat.envelopes import PAYLOADS, durable_envelope, token_envelope, typing_envelope
 from chat.models import Event, EventKind
 
 
@@ -65,3 +68,17 @@ def test_an_ephemeral_envelope_has_no_seq() -> None:
         "token",
         {"text": "Hi", "offset": 4},
     )
+
+
+def test_every_payload_has_the_same_fields_in_the_web_chats_types() -> None:
+    """chat/envelopes.py and frontend/src/types.ts describe the same frames."""
+    types_ts = (Path(__file__).resolve().parents[2] / "frontend" / "src" / "types.ts").read_text()
+    interfaces = {
+        match["name"]: set(re.findall(r"^\s+(\w+)\??:", match["body"], re.MULTILINE))
+        for match in re.finditer(
+            r"export interface (?P<name>\w+)[^{]*\{(?P<body>[^}]*)\}", types_ts
+        )
+    }
+    for payload in PAYLOADS:
+        assert payload.__name__ in interfaces, f"{payload.__name__} is missing from types.ts"
+        assert interfaces[payload.__name__] == set(get_type_hints(payload)), payload.__name__

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from observability.trace import trace_lines
+from chat.operations.trace import trace_lines
 
 
 class Command(BaseCommand):

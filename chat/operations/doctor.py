@@ -16,6 +16,9 @@ from django.utils import timezone
 from websockets.sync.client import connect
 
 from accounts.tokens import access_token_issue
+from chat.models import Turn, TurnState
+from easy_islanders.celery import app
+from easy_islanders.redis import redis_client
 
 DOCTOR_USER = "chat-doctor"
 QUEUE_DEPTH_LIMIT = 50  # CF-007's alert threshold
@@ -53,7 +56,6 @@ def _postgres() -> str:
 
 
 def _redis() -> str:
-    from easy_islanders.redis import redis_client
 
     started = time.perf_counter()
     redis_client().ping()
@@ -61,8 +63,6 @@ def _redis() -> str:
 
 
 def _workers() -> str:
-    from easy_islanders.celery import app
-
     replies = app.control.ping(timeout=2)
     if not replies:
         raise RuntimeError("no worker answered `celery inspect ping` within 2 s")
@@ -70,8 +70,6 @@ def _workers() -> str:
 
 
 def _queue() -> str:
-    from chat.models import Turn, TurnState
-    from easy_islanders.redis import redis_client
 
     depth = int(redis_client().llen(settings.CELERY_TASK_DEFAULT_QUEUE))
     first = (

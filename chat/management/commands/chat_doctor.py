@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from observability.doctor import run_checks
+from chat.operations.doctor import run_checks
 
 
 class Command(BaseCommand):

@@ -1,0 +1,49 @@
+"""The chat backlog as Prometheus reads it at scrape time (CF-007): the broker queue's depth,
+the oldest accepted turn not yet claimed, and the workers with a recent heartbeat."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.utils import timezone
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from chat.models import Turn, TurnState
+from easy_islanders.redis import redis_client
+from observability.celery import live_worker_names
+
+logger = logging.getLogger(__name__)
+
+# kombu's Redis transport keeps a queue's messages in one list per priority step.
+_PRIORITY_SUFFIXES = ("", "\x06\x163", "\x06\x166", "\x06\x169")
+
+
+class BacklogCollector(Collector):
+    def collect(self) -> Iterator[Metric]:
+        queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        depth = GaugeMetricFamily(
+            "chat_queue_depth", "Turns waiting in the broker queue.", labels=["queue"]
+        )
+        oldest = GaugeMetricFamily(
+            "chat_queue_oldest_age_seconds",
+            "Age of the oldest accepted turn not yet claimed by a worker.",
+            labels=["queue"],
+        )
+        workers = GaugeMetricFamily("chat_workers_alive", "Celery workers with a recent heartbeat.")
+        try:
+            client = redis_client()
+            depth.add_metric([queue], sum(int(client.llen(queue + s)) for s in _PRIORITY_SUFFIXES))
+            workers.add_metric([], len(live_worker_names(settings.WORKER_HEARTBEAT_SECS * 3)))
+        except Exception as exc:
+            logger.warning("metrics_broker_unreadable", extra={"error": type(exc).__name__})
+        first = (
+            Turn.objects.filter(state=TurnState.QUEUED)
+            .order_by("queued_at")
+            .values_list("queued_at", flat=True)
+            .first()
+        )
+        oldest.add_metric([queue], (timezone.now() - first).total_seconds() if first else 0.0)
+        yield from (depth, oldest, workers)
