@@ -8,6 +8,7 @@ class ChatError(Exception):
 
     status = 400
     code = "bad_request"
+    retry_after_secs: int | None = None
 
     def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
         super().__init__(message)
@@ -37,3 +38,11 @@ class ThreadNotFound(ChatError):
 
 class ThreadForbidden(ThreadNotFound):
     """The thread exists but belongs to someone else (the socket says 4403; HTTP says 404)."""
+
+
+class Overloaded(ChatError):
+    """More turns wait than the workers can answer within their deadline (CHAT_MAX_BACKLOG)."""
+
+    status = 503
+    code = "overloaded"
+    retry_after_secs = 5

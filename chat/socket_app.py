@@ -102,6 +102,7 @@ class ChatSocket:
         session = Session(thread_id, identity.user_id, self._send_text, self._close)
         expiry = TokenExpiry(session)
         slot_taken = opened_at = 0.0
+        accepted_at = time.monotonic()
         code = CLOSE_NO_STATUS
         await hub.join(session)  # before reading PostgreSQL: nothing committed later is missed
         try:
@@ -126,6 +127,8 @@ class ChatSocket:
                     **self._log,
                     "replayed": len(opening.replay),
                     "resumed_from": opening.resumed_from,
+                    # From authentication to the last replayed frame handed to the server.
+                    "open_ms": round((time.monotonic() - accepted_at) * 1000, 2),
                 },
             )
             code = await self._receive_frames(session, expiry)

@@ -37,7 +37,8 @@ STATUS_TEXT = {
     "413": "The body or message is too large.",
     "415": "The body is not JSON.",
     "429": "Throttled; see Retry-After.",
-    "503": "The message cannot be stored and queued right now.",
+    "503": "The message cannot be stored and queued right now (service_unavailable), or more "
+    "turns wait than the workers can answer in time (overloaded); see Retry-After.",
 }
 SEND = "/api/chat/"  # names its thread in the body (404), and must reach the queue (503)
 

@@ -203,6 +203,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(64 * 1024, CHAT_MAX_MESSAGE_CHARS * 4 * 2)
 # thread hop); off, Django's DRF view answers it the same way (for comparison, measured in
 # docs/performance.md).
 CHAT_ACCEPT_ON_LOOP = env_bool("CHAT_ACCEPT_ON_LOOP", True)
+# Past this many turns waiting in the broker, new messages are refused at once (503
+# `overloaded`, Retry-After) rather than accepted to fail at their deadline. About: turns the
+# workers finish per second times CHAT_TURN_DEADLINE_SECS / 2.
+CHAT_MAX_BACKLOG = env_int("CHAT_MAX_BACKLOG", 2000, minimum=1)
 
 # --- The chat turn --------------------------------------------------------------------------
 CHAT_TURN_DEADLINE_SECS = env_int("CHAT_TURN_DEADLINE_SECS", 120, minimum=5)

@@ -2,10 +2,10 @@
 request cycle, DRF or the ORM.
 
 It answers exactly as the documented DRF view (chat/api/views.py, SendMessageView, which
-serves it when CHAT_ACCEPT_ON_LOOP is off) does: the same checks in the same order
-(host, token, throttle, body, fields, domain), the same error bodies and headers. The work is
-one statement (chat.messages.message_accept_async); the publish and the broker hand-off follow
-its commit. Measured against the DRF view in docs/performance.md.
+serves it when CHAT_ACCEPT_ON_LOOP is off) does: the same checks in the same order (host,
+token, throttle and backlog, body, fields, domain), the same error bodies and headers. The
+work is one statement (chat.messages.message_accept_async); the publish and the broker
+hand-off follow its commit. Measured against the DRF view in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from accounts.tokens import TokenRejected, access_token_identity_async
-from chat.errors import ChatError
+from chat.admission import OVERLOADED_MESSAGE, AdmissionUnavailable, admission_async
+from chat.errors import ChatError, Overloaded
 from chat.messages import message_accept_async
 from easy_islanders.errors import error_body
-from easy_islanders.ratelimit import RateLimitUnavailable, rate_limit_wait
 from easy_islanders.security import api_response_headers
 from observability.correlation import HEADER, clean_correlation_id, correlation_scope
 from observability.middleware import MAX_LOGGED_PATH_CHARS
@@ -115,8 +115,11 @@ async def _accept(
     raw = await _received(headers, receive)
     if not _host_allowed(host):
         raise Refusal(400, "bad_request", "Bad request.")
+    if not _json_acceptable(headers.get(b"accept")):
+        message = "Could not satisfy the request Accept header."
+        raise Refusal(406, "not_acceptable", message)
     user_id = await _authenticated(headers)
-    await _throttled(user_id)
+    await _admitted(user_id)
     fields = _fields(_parsed(headers, raw))
     try:
         accepted = await message_accept_async(
@@ -127,7 +130,7 @@ async def _accept(
             correlation_id=correlation_id,
         )
     except ChatError as exc:
-        raise Refusal(exc.status, exc.code, exc.message, exc.fields) from None
+        raise _refusal(exc) from None
     except OSError as exc:  # PostgreSQL unreachable (psycopg's errors are OSErrors too)
         logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
         raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
@@ -164,12 +167,13 @@ async def _authenticated(headers: dict[bytes, bytes]) -> int:
         raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
 
 
-async def _throttled(user_id: int) -> None:
+async def _admitted(user_id: int) -> None:
     try:
-        wait = await rate_limit_wait(f"chat_send:{user_id}", settings.CHAT_SEND_RATE)
-    except RateLimitUnavailable as exc:
+        admission = await admission_async(user_id)
+    except AdmissionUnavailable as exc:
         logger.error("api_dependency_unavailable", extra={"error": str(exc)})
         raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
+    wait = admission.throttled_for_secs
     if wait is not None:
         raise Refusal(
             429,
@@ -177,6 +181,15 @@ async def _throttled(user_id: int) -> None:
             f"Request was throttled. Expected available in {wait} seconds.",
             headers=[(b"retry-after", str(wait).encode())],
         )
+    if admission.overloaded:
+        logger.warning("api_overloaded", extra={"backlog": admission.backlog})
+        raise _refusal(Overloaded(OVERLOADED_MESSAGE))
+
+
+def _refusal(exc: ChatError) -> Refusal:
+    retry = exc.retry_after_secs
+    headers = [(b"retry-after", str(retry).encode())] if retry is not None else None
+    return Refusal(exc.status, exc.code, exc.message, exc.fields, headers)
 
 
 async def _received(headers: dict[bytes, bytes], receive: Receive) -> bytes | None:
@@ -259,6 +272,14 @@ def _fields(body: Any) -> dict[str, Any]:
     if errors:
         raise Refusal(400, "invalid_request", invalid, errors)
     return fields
+
+
+def _json_acceptable(accept: bytes | None) -> bool:
+    """Does the Accept header (if any) allow a JSON answer? (DRF's content negotiation.)"""
+    if accept is None:
+        return True
+    media_types = (item.split(b";")[0].strip().lower() for item in accept.split(b","))
+    return any(media in (b"*/*", b"application/*", b"application/json") for media in media_types)
 
 
 def _host_allowed(host: str) -> bool:

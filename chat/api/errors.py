@@ -40,7 +40,11 @@ _UNAVAILABLE = (
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ChatError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        retry = exc.retry_after_secs
+        headers = {"Retry-After": str(retry)} if retry is not None else None
+        return Response(
+            error_body(exc.code, exc.message, exc.fields), status=exc.status, headers=headers
+        )
     if isinstance(exc, _UNAVAILABLE):
         logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
         return Response(

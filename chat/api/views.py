@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from chat.admission import admission_check_backlog
 from chat.api.parsers import BoundedJSONParser, CurlJSONParser
 from chat.api.serializers import (
     CancelAccepted,
@@ -42,6 +43,10 @@ def _user_id(request: Request) -> int:
 
 
 class SendMessageView(APIView):
+    """The message accept's documentation, and its DRF implementation: the event loop answers
+    `POST /api/chat/` itself (chat/api/accept.py) unless CHAT_ACCEPT_ON_LOOP is off, the same
+    way (tests/integration/test_http_errors.py holds the two equal)."""
+
     parser_classes = [BoundedJSONParser, CurlJSONParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "chat_send"
@@ -52,6 +57,7 @@ class SendMessageView(APIView):
         summary="Send a message; its turn runs in the background.",
     )
     def post(self, request: Request) -> Response:
+        admission_check_backlog()
         body = SendMessageRequest(data=request.data)
         body.is_valid(raise_exception=True)
         accepted = message_accept(

@@ -11,14 +11,11 @@ from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from chat.admission import backlog
 from chat.models import Turn, TurnState
-from easy_islanders.redis import redis_client
 from observability.celery import live_worker_names
 
 logger = logging.getLogger(__name__)
-
-# kombu's Redis transport keeps a queue's messages in one list per priority step.
-_PRIORITY_SUFFIXES = ("", "\x06\x163", "\x06\x166", "\x06\x169")
 
 
 class BacklogCollector(Collector):
@@ -34,8 +31,7 @@ class BacklogCollector(Collector):
         )
         workers = GaugeMetricFamily("chat_workers_alive", "Celery workers with a recent heartbeat.")
         try:
-            client = redis_client()
-            depth.add_metric([queue], sum(int(client.llen(queue + s)) for s in _PRIORITY_SUFFIXES))
+            depth.add_metric([queue], backlog())
             workers.add_metric([], len(live_worker_names(settings.WORKER_HEARTBEAT_SECS * 3)))
         except Exception as exc:
             logger.warning("metrics_broker_unreadable", extra={"error": type(exc).__name__})

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import redis
 from django.conf import settings
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -79,6 +80,8 @@ VOLATILE_HEADERS = {"date", "server", "content-length", "x-correlation-id"}
         (b'{"message": "hi"}', {"Authorization": "Bearer"}),
         (b'{"message": "hi"}', {"Authorization": "Token abc"}),
         (b'{"message": "hi"}', {"Origin": "https://app.example.com"}),
+        (b'{"message": "hi"}', {"Accept": "text/html"}),
+        (b'{"message": "hi"}', {"Accept": "text/html", "Authorization": "Bearer x"}),
     ],
 )
 def test_the_loop_and_the_drf_view_answer_alike(
@@ -253,3 +256,42 @@ def test_cancel_answers_202_and_hides_other_users_threads(
     with live_stack.client(outsider[1]) as http:
         response = http.post(f"/api/chat/threads/{new_thread}/cancel/", json={})
         assert_error(response, 404, "thread_not_found")
+
+
+@pytest.mark.parametrize("on_loop", ["1", "0"])
+def test_past_the_backlog_a_message_is_refused_at_once_not_failed_later(
+    live_stack: LiveStack,
+    owner: tuple[Any, str],
+    django_db_blocker: Any,
+    tmp_path: Path,
+    on_loop: str,
+) -> None:
+    """With more turns waiting than CHAT_MAX_BACKLOG, a new message gets 503 `overloaded`
+    with Retry-After, and nothing of it is stored."""
+    queue = f"overload-{on_loop}-{uuid.uuid4().hex[:8]}"  # a queue no worker takes from
+    with django_db_blocker.unblock():
+        env = stack_env(
+            tmp_path, CHAT_QUEUE=queue, CHAT_MAX_BACKLOG="2", CHAT_ACCEPT_ON_LOOP=on_loop
+        )
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    web, host = start_web(env, tmp_path, name=f"web-overload-{on_loop}")
+    try:
+        wait_until(answers(f"http://{host}/healthz"), 30, "the web process with a small backlog")
+        headers = {"Authorization": f"Bearer {owner[1]}"}
+        with httpx.Client(base_url=f"http://{host}", headers=headers, timeout=10) as http:
+            thread_id = http.post("/api/chat/threads/", json={}).json()["thread_id"]
+            sent = [
+                http.post("/api/chat/", json={"message": f"m{i}", "thread_id": thread_id})
+                for i in range(2)
+            ]
+            # The backlog is what the broker holds (the hand-off follows the 202).
+            wait_until(lambda: broker.llen(queue) == 2, 10, "two turns in the broker")
+            sent.append(http.post("/api/chat/", json={"message": "m2", "thread_id": thread_id}))
+            page = http.get(f"/api/chat/threads/{thread_id}/events/").json()
+    finally:
+        web.stop()
+        broker.delete(queue)
+    assert [r.status_code for r in sent[:2]] == [202, 202]
+    error = assert_error(sent[2], 503, "overloaded")
+    assert "busy" in error["message"] and sent[2].headers["Retry-After"] == "5"
+    assert page["head_seq"] == 2  # the refused message was not stored
