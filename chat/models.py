@@ -18,7 +18,7 @@ class Thread(models.Model):
     title = models.CharField(max_length=200, blank=True)
     # The thread `POST /api/chat/` uses when the client names none.
     is_active = models.BooleanField(default=True)
-    # The seq of the newest durable event; allocated under this row's lock (see sequencing).
+    # The seq of the newest durable event; allocated under this row's lock (chat/sql/).
     head_seq = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 
 from chat.errors import ThreadForbidden, ThreadNotFound
@@ -23,17 +23,6 @@ def thread_access(user_id: int, thread_id: UUID | str) -> Thread:
     return thread
 
 
-def thread_lock_owned(user_id: int, thread_id: UUID | str) -> Thread:
-    """`thread_access` and `sequencing.thread_lock` in one query: the thread, locked for the
-    rest of the transaction, if `user_id` owns it. Raises ThreadNotFound or ThreadForbidden."""
-    thread = Thread.objects.select_for_update().filter(pk=_as_uuid(thread_id)).first()
-    if thread is None:
-        raise ThreadNotFound("No such thread.")
-    if thread.owner_id != user_id:
-        raise ThreadForbidden("No such thread.")
-    return thread
-
-
 def threads_of(user_id: int) -> QuerySet[Thread]:
     return Thread.objects.filter(owner_id=user_id).order_by("-last_activity_at")
 
@@ -46,18 +35,6 @@ def thread_create(user_id: int, title: str = "") -> Thread:
         get_user_model().objects.select_for_update().filter(pk=user_id).first()
         Thread.objects.filter(owner_id=user_id, is_active=True).update(is_active=False)
         return Thread.objects.create(owner_id=user_id, title=title, is_active=True)
-
-
-def active_thread_get_or_create(user_id: int) -> Thread:
-    thread = Thread.objects.filter(owner_id=user_id, is_active=True).first()
-    if thread is not None:
-        return thread
-    try:
-        with transaction.atomic():
-            return Thread.objects.create(owner_id=user_id, is_active=True)
-    except IntegrityError:
-        # A concurrent first message created it: one_active_thread_per_owner kept it unique.
-        return Thread.objects.get(owner_id=user_id, is_active=True)
 
 
 def _as_uuid(value: UUID | str) -> UUID:
