@@ -6,16 +6,21 @@ data) and 4403 on its socket; anonymous callers and every bad token get 401 / 44
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 import pytest
+from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from tests.integration.stack import LiveStack
+from tests.integration.conftest import stack_env
+from tests.integration.stack import LiveStack, answers, start_web, wait_until
 
 BAD_TOKENS = [
     "anonymous",
@@ -223,3 +228,45 @@ def test_a_refresh_token_works_once(
         assert replayed.status_code == 401
         again = http.post("/api/auth/token/refresh/", json={"refresh": renewed.json()["refresh"]})
         assert again.status_code == 200
+
+
+def test_a_user_deactivated_through_django_is_refused_at_once_and_their_sockets_close(
+    live_stack: LiveStack, user_token: Callable[..., tuple[Any, str]], django_db_blocker: Any
+) -> None:
+    """Accounts are checked from memory; saving one tells every web process to forget it."""
+    user, token = user_token()
+    with live_stack.client(token) as http:
+        assert http.post("/api/chat/", json={"message": "hello"}).status_code == 202
+        thread_id = http.get("/api/chat/threads/").json()["threads"][0]["thread_id"]
+        with live_stack.socket(thread_id, token) as ws:
+            assert ws.frame()["event"] == "connected"
+            deactivate(user, django_db_blocker)
+            assert ws.close_code(timeout=5) == 4401
+        assert http.post("/api/chat/", json={"message": "again"}).status_code == 401
+
+
+def test_a_user_deactivated_behind_djangos_back_is_refused_within_the_bound(
+    live_stack: LiveStack,
+    user_token: Callable[..., tuple[Any, str]],
+    django_db_blocker: Any,
+    tmp_path: Path,
+) -> None:
+    """A change no process is told of (a direct UPDATE) is felt within AUTH_ACTIVE_CHECK_SECS."""
+    user, token = user_token()
+    with django_db_blocker.unblock():
+        env = stack_env(tmp_path, AUTH_ACTIVE_CHECK_SECS="2")
+    web, host = start_web(env, tmp_path, name="web-active-check")
+    try:
+        wait_until(answers(f"http://{host}/healthz"), 30, "the web process")
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=f"http://{host}", headers=headers, timeout=10) as http:
+            assert http.post("/api/chat/", json={"message": "hello"}).status_code == 202
+            with django_db_blocker.unblock(), connection.cursor() as cursor:
+                cursor.execute("UPDATE auth_user SET is_active = false WHERE id = %s", [user.pk])
+            deactivated_at = time.monotonic()
+            while http.post("/api/chat/", json={"message": "still?"}).status_code == 202:
+                assert time.monotonic() - deactivated_at < 2 + 1, "still accepted past the bound"
+                time.sleep(0.1)
+            assert http.post("/api/chat/", json={"message": "now?"}).status_code == 401
+    finally:
+        web.stop()
