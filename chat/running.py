@@ -115,6 +115,7 @@ def _generate(
         stream.close()
         return AGENT_FAILED
     finally:
+        watch.close()
         close = getattr(chunks, "close", None)
         if close is not None:
             close()  # stop the agent's generator (and its HTTP stream) right away

@@ -1,13 +1,15 @@
 """Telling a running turn to stop: cancelled by the person, out of time, or handed elsewhere.
 
-The request is a short-lived Redis key the worker polls between pieces (at most every
-POLL_SECS, so hundreds of turns in flight cost little); the durable fact (the turn's state,
-`cancel_requested_at`) is in PostgreSQL.
+The request is a short-lived Redis key; the durable fact (the turn's state,
+`cancel_requested_at`) is in PostgreSQL. One thread per worker process reads the keys of all
+its running turns every POLL_SECS in one round trip (MGET), so a thousand turns in flight cost
+ten reads a second, not ten thousand.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from uuid import UUID
 
@@ -35,24 +37,56 @@ def turn_stop_request(turn_id: UUID, attempt: int, reason: str) -> None:
 
 
 class StopWatch:
-    """Asked between pieces: should this turn stop, and why? Polls Redis at most every
-    POLL_SECS; also stops by itself at the turn's deadline."""
+    """Asked between pieces: should this turn stop, and why? Stops by itself at the turn's
+    deadline; a stop request reaches it through the process's board within POLL_SECS."""
 
     def __init__(self, turn_id: UUID, attempt: int, deadline_at: float) -> None:
-        self._key, self._deadline_at = _key(turn_id, attempt), deadline_at
-        self._next_poll = 0.0
+        self.key, self._deadline_at = _key(turn_id, attempt), deadline_at
         self.reason: str | None = None
+        _board.watch(self)
 
     def should_stop(self) -> bool:
         if self.reason is None and time.time() >= self._deadline_at:
             self.reason = DEADLINE
-        now = time.monotonic()
-        if self.reason is None and now >= self._next_poll:
-            self._next_poll = now + POLL_SECS
-            try:
-                value = redis_client().get(self._key)
-            except Exception:
-                value = None  # Redis down: keep going; the deadline still holds
-            if value:
-                self.reason = str(value)
         return self.reason is not None
+
+    def close(self) -> None:
+        _board.unwatch(self)
+
+
+class _StopBoard:
+    """The running turns of this process, and the thread that reads their stop keys."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._watches: dict[str, StopWatch] = {}
+        self._reader: threading.Thread | None = None
+
+    def watch(self, watch: StopWatch) -> None:
+        with self._lock:
+            self._watches[watch.key] = watch
+            if self._reader is None or not self._reader.is_alive():
+                self._reader = threading.Thread(target=self._read_forever, daemon=True)
+                self._reader.start()
+
+    def unwatch(self, watch: StopWatch) -> None:
+        with self._lock:
+            self._watches.pop(watch.key, None)
+
+    def _read_forever(self) -> None:
+        while True:
+            time.sleep(POLL_SECS)
+            with self._lock:
+                watches = list(self._watches.values())
+            if not watches:
+                continue
+            try:
+                values = redis_client().mget([w.key for w in watches])
+            except Exception:
+                continue  # Redis down: keep going; deadlines still hold
+            for watch, value in zip(watches, values, strict=True):
+                if value and watch.reason is None:
+                    watch.reason = str(value)
+
+
+_board = _StopBoard()
