@@ -10,11 +10,9 @@ statement from a thread on Django's connection.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,10 +30,11 @@ from chat.errors import (
     ThreadNotFound,
 )
 from chat.models import EventKind
-from chat.publishing import apublish, publish
-from chat.queueing import turn_enqueue_or_defer, turn_enqueue_or_defer_async
+from chat.publishing import frame_text, publish, thread_channel
+from chat.queueing import turn_enqueue_or_defer, turn_task_message
 from chat.sockets import EventRow
 from easy_islanders.pg import pool
+from easy_islanders.redis import async_redis_client
 from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)
@@ -187,20 +186,27 @@ async def message_accept_async(
     assert row is not None
     stored = _stored(row, params[4])
     if not stored.acceptance.idempotent:
-        await apublish(stored.event)
-        # The turn is a committed row: the 202 need not wait for the broker (a hand-off that
-        # fails is retried by the sweep, as when the broker is down).
-        _in_background(turn_enqueue_or_defer_async(stored.turn_id, correlation_id))
+        await _announce_and_enqueue(stored, correlation_id)
     return _accepted(stored, started)
 
 
-_handing_off: set[asyncio.Task[None]] = set()
-
-
-def _in_background(work: Coroutine[Any, Any, None]) -> None:
-    task = asyncio.get_running_loop().create_task(work)
-    _handing_off.add(task)  # the loop keeps only weak references
-    task.add_done_callback(_handing_off.discard)
+async def _announce_and_enqueue(stored: _Stored, correlation_id: str) -> None:
+    """The doorbell and the broker hand-off in one round trip. If Redis cannot take them, the
+    turn is still a committed row: the sweep hands it to the broker once Redis is back."""
+    event = stored.event
+    try:
+        async with async_redis_client().pipeline(transaction=False) as pipe:
+            pipe.publish(thread_channel(event["thread_id"]), frame_text(event))
+            pipe.lpush(
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                turn_task_message(stored.turn_id, correlation_id),
+            )
+            await pipe.execute()
+    except Exception as exc:
+        logger.error(
+            "turn_enqueue_deferred",
+            extra={"turn_id": str(stored.turn_id), "error": type(exc).__name__},
+        )
 
 
 def _accepted(stored: _Stored, started: float) -> Acceptance:

@@ -18,7 +18,7 @@ from typing import Any, Literal, TypedDict
 import orjson
 
 from chat.envelopes import Envelope
-from easy_islanders.redis import async_redis_client, redis_client
+from easy_islanders.redis import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +49,6 @@ def publish(envelope: Envelope) -> None:
     """Send a frame to every socket of its thread, from sync code. Logs and returns on failure."""
     try:
         redis_client().publish(thread_channel(envelope["thread_id"]), frame_text(envelope))
-    except Exception as exc:
-        _failed(envelope, exc)
-
-
-async def apublish(envelope: Envelope) -> None:
-    """`publish` from async code."""
-    try:
-        await async_redis_client().publish(
-            thread_channel(envelope["thread_id"]), frame_text(envelope)
-        )
     except Exception as exc:
         _failed(envelope, exc)
 

@@ -1,14 +1,28 @@
 """Handing turns to the broker (Celery on Redis). The task carries only the turn id; the
 correlation id rides in its headers. PostgreSQL, not the broker, guarantees that a turn runs:
-a turn the broker never got, or lost, is handed to it again by the sweep (chat/sweeper.py)."""
+a turn the broker never got, or lost, is handed to it again by the sweep (chat/sweeper.py).
+
+From threads (the worker, the sweep, the DRF view) turns go through Celery's `send_task`. The
+accept path on the event loop cannot call it (kombu publishes synchronously, and a thread to
+run it fights the loop for the GIL under load), so there Celery builds the task message
+(`as_task_v2`: protocol 2, the same headers and body) and the message goes onto the queue's
+Redis list with the thread's doorbell in one pipelined round trip, as kombu's Redis transport
+would put it (tests/chat/test_queueing.py holds the two messages equal).
+"""
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import os
+import socket
 from datetime import datetime
-from uuid import UUID
+from typing import Any
+from uuid import UUID, uuid4
+
+import orjson
+from django.conf import settings
+from kombu.serialization import dumps as kombu_dumps
 
 from chat.models import UNFINISHED_STATES, Turn, TurnState
 from chat.stopping import REQUEUED, turn_stop_request
@@ -19,9 +33,7 @@ logger = logging.getLogger(__name__)
 
 RUN_TURN_TASK = "chat.run_turn"
 
-# kombu publishes synchronously; from the event loop it runs here, one message at a time, so
-# a broker that hangs can never stall the loop.
-_publisher = ThreadPoolExecutor(1, thread_name_prefix="enqueue")
+_ORIGIN = f"gen{os.getpid()}@{socket.gethostname()}"
 
 
 def turn_enqueue(turn_id: UUID, correlation_id: str) -> None:
@@ -43,10 +55,37 @@ def turn_enqueue_or_defer(turn_id: UUID, correlation_id: str) -> None:
         )
 
 
-async def turn_enqueue_or_defer_async(turn_id: UUID, correlation_id: str) -> None:
-    """`turn_enqueue_or_defer` from the event loop."""
-    loop = asyncio.get_running_loop()
-    await loop.run_in_executor(_publisher, turn_enqueue_or_defer, turn_id, correlation_id)
+def turn_task_message(turn_id: UUID, correlation_id: str, queue: str | None = None) -> str:
+    """The `chat.run_turn` task for this turn as kombu's Redis transport stores it on the
+    queue's list (protocol 2, JSON, base64 body; priority 0 goes on the list without suffix)."""
+    queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+    task_id = str(uuid4())
+    message = celery_app.amqp.as_task_v2(
+        task_id,
+        RUN_TURN_TASK,
+        args=(str(turn_id),),
+        kwargs={},
+        argsrepr=repr([str(turn_id)]),  # as send_task's list of args shows
+        origin=_ORIGIN,
+        ignore_result=None,  # type: ignore[arg-type]  # as send_task passes it when unset
+        reply_to=celery_app.thread_oid,
+    )
+    content_type, content_encoding, body = kombu_dumps(message.body, serializer="json")
+    envelope: dict[str, Any] = {
+        "body": base64.b64encode(body.encode() if isinstance(body, str) else body).decode(),
+        "content-encoding": content_encoding,
+        "content-type": content_type,
+        "headers": {**message.headers, CORRELATION_HEADER: correlation_id},
+        "properties": {
+            **message.properties,
+            "delivery_mode": 2,
+            "delivery_info": {"exchange": "", "routing_key": queue},
+            "priority": 0,
+            "body_encoding": "base64",
+            "delivery_tag": str(uuid4()),
+        },
+    }
+    return orjson.dumps(envelope).decode()
 
 
 def turn_is_next(turn: Turn) -> bool:
