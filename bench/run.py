@@ -521,12 +521,12 @@ def main() -> None:
             CHAT_AGENT="auto",
             LLM_BASE_URL=llm.base_url,
             LLM_API_KEY="bench",
-            WORKER_CONCURRENCY="600",
+            WORKER_CONCURRENCY="1200",
             DB_POOL_MAX_SIZE="30",
         )
         system.start_worker()
         system.wait_ready()
-        results["slow_llm"] = slow_llm(system, token, llm, int(600 * scale) or 60)
+        results["slow_llm"] = slow_llm(system, token, llm, int(1200 * scale) or 60)
         print("slow LLM measured", flush=True)
         results["idle_ws"] = idle_sockets(system, token, int(10_000 * scale))
         print("idle sockets measured", flush=True)

@@ -34,12 +34,18 @@ class Recorded:
     body: dict[str, Any]
 
 
+class _Server(ThreadingHTTPServer):
+    # A real provider takes a thousand streams opening at once; socketserver's listen backlog
+    # of 5 would make the double, not the system under test, the limit of a load test.
+    request_queue_size = 2048
+
+
 class FakeLLM:
     def __init__(self) -> None:
         self.script: deque[Behaviour] = deque()
         self.default = Behaviour()
         self.requests: list[Recorded] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
