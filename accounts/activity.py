@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 
 from easy_islanders.pg import pool
 
@@ -37,17 +36,8 @@ def _remember(user_id: int, active: bool) -> bool:
     return active
 
 
-def user_is_active(user_id: int) -> bool:
-    """From a thread (ORM)."""
-    known = _remembered(user_id)
-    if known is not None:
-        return known
-    active = get_user_model().objects.filter(pk=user_id, is_active=True).exists()
-    return _remember(user_id, active)
-
-
 async def user_is_active_async(user_id: int) -> bool:
-    """From the event loop (hand-written SQL, no thread hop)."""
+    """Is the account active? (From the event loop: hand-written SQL, no thread hop.)"""
     known = _remembered(user_id)
     if known is not None:
         return known

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.activity import user_is_active, user_is_active_async
+from accounts.activity import user_is_active_async
 
 
 class TokenRejected(Exception):
@@ -36,16 +36,8 @@ def token_decode(raw: str | None) -> TokenIdentity:
     return TokenIdentity(user_id=user_id, expires_at=datetime.fromtimestamp(token["exp"], UTC))
 
 
-def access_token_identity(raw: str | None) -> TokenIdentity:
-    """The token's identity if its user is active (from a thread). Raises TokenRejected."""
-    identity = token_decode(raw)
-    if not user_is_active(identity.user_id):
-        raise TokenRejected("unknown or inactive user")
-    return identity
-
-
 async def access_token_identity_async(raw: str | None) -> TokenIdentity:
-    """`access_token_identity` from the event loop."""
+    """The token's identity if its user is active (from the event loop). Raises TokenRejected."""
     identity = token_decode(raw)
     if not await user_is_active_async(identity.user_id):
         raise TokenRejected("unknown or inactive user")

@@ -104,8 +104,8 @@ class ChatSocket:
         slot_taken = opened_at = 0.0
         accepted_at = time.monotonic()
         code = CLOSE_NO_STATUS
-        await hub.join(session)  # before reading PostgreSQL: nothing committed later is missed
         try:
+            await hub.join(session)  # before reading PostgreSQL: nothing committed later is missed
             try:
                 opening = await socket_open(identity.user_id, thread_id, last_seq)
             except ThreadForbidden:
