@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from accounts.tokens import access_token_issue
-from tests.integration.stack import LiveStack, running_stack
+from tests.integration.stack import LiveStack, answers, running_stack, start_web, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -31,6 +32,20 @@ def stack_env(log_dir: Path, **overrides: str) -> dict[str, str]:
     }
     env.update(overrides)
     return env
+
+
+@contextmanager
+def another_web(db_blocker: Any, log_dir: Path, name: str, **overrides: str) -> Iterator[str]:
+    """A second web process on the live stack's database and Redis, with other settings; its
+    base URL while the block runs."""
+    with db_blocker.unblock():
+        env = stack_env(log_dir, **overrides)
+    web, host = start_web(env, log_dir, name=name)
+    try:
+        wait_until(answers(f"http://{host}/healthz"), 30, f"the {name} web process")
+        yield f"http://{host}"
+    finally:
+        web.stop()
 
 
 @pytest.fixture(scope="session")

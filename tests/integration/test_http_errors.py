@@ -15,7 +15,7 @@ import redis
 from django.conf import settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from tests.integration.conftest import stack_env
+from tests.integration.conftest import another_web, stack_env
 from tests.integration.stack import LiveStack, Process, answers, free_port, start_web, wait_until
 
 
@@ -57,14 +57,8 @@ def drf_web(
 ) -> Iterator[str]:
     """A second web process of the same stack whose DRF view answers POST /api/chat/."""
     log_dir = tmp_path_factory.mktemp("drf-accept")
-    with django_db_blocker.unblock():
-        env = stack_env(log_dir, CHAT_ACCEPT_ON_LOOP="0")
-    web, host = start_web(env, log_dir, name="web-drf-accept")
-    try:
-        wait_until(answers(f"http://{host}/healthz"), 30, "the DRF-accepting web process")
-        yield f"http://{host}"
-    finally:
-        web.stop()
+    with another_web(django_db_blocker, log_dir, "drf-accept", CHAT_ACCEPT_ON_LOOP="0") as url:
+        yield url
 
 
 VOLATILE_HEADERS = {"date", "server", "content-length", "x-correlation-id"}
@@ -184,14 +178,8 @@ def throttled_web(
 ) -> Iterator[str]:
     """A second web process of the same stack with a send rate of 3 a minute."""
     log_dir = tmp_path_factory.mktemp("throttled")
-    with django_db_blocker.unblock():
-        env = stack_env(log_dir, CHAT_SEND_RATE="3/min")
-    web, host = start_web(env, log_dir, name="web-throttled")
-    try:
-        wait_until(answers(f"http://{host}/healthz"), 30, "the throttled web process")
-        yield f"http://{host}"
-    finally:
-        web.stop()
+    with another_web(django_db_blocker, log_dir, "throttled", CHAT_SEND_RATE="3/min") as url:
+        yield url
 
 
 def test_it_throttles_a_fast_sender_with_429_and_retry_after(
@@ -269,16 +257,15 @@ def test_past_the_backlog_a_message_is_refused_at_once_not_failed_later(
     """With more turns waiting than CHAT_MAX_BACKLOG, a new message gets 503 `overloaded`
     with Retry-After, and nothing of it is stored."""
     queue = f"overload-{on_loop}-{uuid.uuid4().hex[:8]}"  # a queue no worker takes from
-    with django_db_blocker.unblock():
-        env = stack_env(
-            tmp_path, CHAT_QUEUE=queue, CHAT_MAX_BACKLOG="2", CHAT_ACCEPT_ON_LOOP=on_loop
-        )
     broker = redis.Redis.from_url(settings.REDIS_URL)
-    web, host = start_web(env, tmp_path, name=f"web-overload-{on_loop}")
+    settings_ = {"CHAT_QUEUE": queue, "CHAT_MAX_BACKLOG": "2", "CHAT_ACCEPT_ON_LOOP": on_loop}
     try:
-        wait_until(answers(f"http://{host}/healthz"), 30, "the web process with a small backlog")
-        headers = {"Authorization": f"Bearer {owner[1]}"}
-        with httpx.Client(base_url=f"http://{host}", headers=headers, timeout=10) as http:
+        with (
+            another_web(django_db_blocker, tmp_path, f"overload-{on_loop}", **settings_) as url,
+            httpx.Client(
+                base_url=url, headers={"Authorization": f"Bearer {owner[1]}"}, timeout=10
+            ) as http,
+        ):
             thread_id = http.post("/api/chat/threads/", json={}).json()["thread_id"]
             sent = [
                 http.post("/api/chat/", json={"message": f"m{i}", "thread_id": thread_id})
@@ -289,7 +276,6 @@ def test_past_the_backlog_a_message_is_refused_at_once_not_failed_later(
             sent.append(http.post("/api/chat/", json={"message": "m2", "thread_id": thread_id}))
             page = http.get(f"/api/chat/threads/{thread_id}/events/").json()
     finally:
-        web.stop()
         broker.delete(queue)
     assert [r.status_code for r in sent[:2]] == [202, 202]
     error = assert_error(sent[2], 503, "overloaded")

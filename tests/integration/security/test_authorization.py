@@ -19,8 +19,8 @@ import pytest
 from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from tests.integration.conftest import stack_env
-from tests.integration.stack import LiveStack, answers, start_web, wait_until
+from tests.integration.conftest import another_web
+from tests.integration.stack import LiveStack
 
 BAD_TOKENS = [
     "anonymous",
@@ -253,20 +253,15 @@ def test_a_user_deactivated_behind_djangos_back_is_refused_within_the_bound(
 ) -> None:
     """A change no process is told of (a direct UPDATE) is felt within AUTH_ACTIVE_CHECK_SECS."""
     user, token = user_token()
-    with django_db_blocker.unblock():
-        env = stack_env(tmp_path, AUTH_ACTIVE_CHECK_SECS="2")
-    web, host = start_web(env, tmp_path, name="web-active-check")
-    try:
-        wait_until(answers(f"http://{host}/healthz"), 30, "the web process")
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=f"http://{host}", headers=headers, timeout=10) as http:
-            assert http.post("/api/chat/", json={"message": "hello"}).status_code == 202
-            with django_db_blocker.unblock(), connection.cursor() as cursor:
-                cursor.execute("UPDATE auth_user SET is_active = false WHERE id = %s", [user.pk])
-            deactivated_at = time.monotonic()
-            while http.post("/api/chat/", json={"message": "still?"}).status_code == 202:
-                assert time.monotonic() - deactivated_at < 2 + 1, "still accepted past the bound"
-                time.sleep(0.1)
-            assert http.post("/api/chat/", json={"message": "now?"}).status_code == 401
-    finally:
-        web.stop()
+    with (
+        another_web(django_db_blocker, tmp_path, "active-check", AUTH_ACTIVE_CHECK_SECS="2") as url,
+        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http,
+    ):
+        assert http.post("/api/chat/", json={"message": "hello"}).status_code == 202
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("UPDATE auth_user SET is_active = false WHERE id = %s", [user.pk])
+        deactivated_at = time.monotonic()
+        while http.post("/api/chat/", json={"message": "still?"}).status_code == 202:
+            assert time.monotonic() - deactivated_at < 2 + 1, "still accepted past the bound"
+            time.sleep(0.1)
+        assert http.post("/api/chat/", json={"message": "now?"}).status_code == 401
