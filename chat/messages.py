@@ -35,12 +35,13 @@ from chat.models import EventKind
 from chat.publishing import apublish, publish
 from chat.queueing import turn_enqueue_or_defer, turn_enqueue_or_defer_async
 from chat.sockets import EventRow
+from chat.threads import thread_title_from_message
 from easy_islanders.pg import pool
 from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)
 
-ACCEPT_SQL = "SELECT * FROM chat_accept(%s, %s, %s, %s, %s, %s, %s)"
+ACCEPT_SQL = "SELECT * FROM chat_accept(%s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 @dataclass(frozen=True)
@@ -100,14 +101,18 @@ def _params(
 ) -> tuple[Any, ...]:
     # Only a client-chosen id can come back in a resend; one made here cannot.
     may_be_resend = client_msg_id is not None
+    clean = message_clean(text)
     return (
         user_id,
         thread_id,
         client_msg_id or uuid4(),
         may_be_resend,
-        message_clean(text),
+        clean,
         correlation_id,
         json.dumps(meta or {}),
+        # The thread's title if it has none yet (its first message, or the next after a blank
+        # rename): the statement sets it with the seq, in the same row update.
+        thread_title_from_message(clean),
     )
 
 
