@@ -236,19 +236,27 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
 
   // --- The conversation list (a drawer on a narrow screen) ---------------------------------
 
+  // Where focus goes once the drawer has closed (the conversation is inert while it is open).
+  const focusAfterDrawer = useRef<RefObject<HTMLElement | null> | null>(null);
   const closeDrawer = useCallback((focusMenu: boolean) => {
+    focusAfterDrawer.current = focusMenu ? menuButton : null;
     setDrawerOpen(false);
-    if (focusMenu) menuButton.current?.focus();
   }, []);
 
   useEffect(() => {
-    if (drawerOpen) newThreadButton.current?.focus();
+    if (drawerOpen) {
+      newThreadButton.current?.focus();
+    } else {
+      focusAfterDrawer.current?.current?.focus();
+      focusAfterDrawer.current = null;
+    }
   }, [drawerOpen]);
 
   function openThread(id: string) {
     setThreadId(id);
+    focusAfterDrawer.current = composerInput;
     setDrawerOpen(false);
-    composerInput.current?.focus();
+    composerInput.current?.focus(); // on a desktop there is no drawer to wait for
   }
 
   async function newThread() {
@@ -417,14 +425,29 @@ function useStickToBottom(changes: unknown[]): {
 } {
   const ref = useRef<HTMLOListElement>(null);
   const stuck = useRef(true);
+  const lastTop = useRef(0);
   const onScroll = useCallback(() => {
     const list = ref.current;
-    if (list) stuck.current = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
+    // Only a move of the list counts: the list shrinking (a keyboard opening) moves nothing.
+    if (!list || list.scrollTop === lastTop.current) return;
+    lastTop.current = list.scrollTop;
+    stuck.current = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
   }, []);
-  useLayoutEffect(() => {
+  const toBottom = useCallback(() => {
     const list = ref.current;
-    if (list && stuck.current) list.scrollTop = list.scrollHeight;
-  }, changes);
+    if (list && stuck.current) {
+      list.scrollTop = list.scrollHeight;
+      lastTop.current = list.scrollTop;
+    }
+  }, []);
+  useLayoutEffect(toBottom, changes);
+  useEffect(() => {
+    const list = ref.current;
+    if (!list || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(toBottom);
+    observer.observe(list);
+    return () => observer.disconnect();
+  }, [toBottom]);
   return { ref, onScroll };
 }
 
@@ -513,7 +536,8 @@ function Composer({ onSend, onStop, generating, inputRef }: {
         <span className={`counter${tooLong ? " over" : ""}`}>{text.length}/{MAX_CHARS}</span>
       )}
       {generating && (
-        <button type="button" data-testid="composer-stop" onClick={onStop}>Stop</button>
+        <button type="button" data-testid="composer-stop"
+                onClick={() => { onStop(); inputRef.current?.focus(); }}>Stop</button>
       )}
       <button type="button" className="primary" data-testid="composer-send" disabled={empty || tooLong}
               onClick={submit}>Send</button>

@@ -2,8 +2,8 @@
 stack whose LLM is the suite's OpenAI-compatible server, so tests can script slow streams,
 cards and failures. Access tokens live 10 s here, so every test also exercises renewal.
 
-Every test that uses `page` runs twice: on a phone (390 × 844, touch) and on a desktop
-(1280 × 800). axe-core (from the web chat's npm dev dependencies, nothing fetched at run time)
+Every test that uses `page` runs twice: on a phone (390 by 844, touch) and on a desktop
+(1280 by 800). axe-core (from the web chat's npm dev dependencies, nothing fetched at run time)
 is loaded into every page, for the accessibility checks."""
 
 from __future__ import annotations
