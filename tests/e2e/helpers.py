@@ -60,9 +60,10 @@ def axe_findings(page: Page) -> dict[str, Any]:
 def assert_accessible(page: Page, state: str) -> None:
     """No serious or critical axe-core violation in this state of the page."""
     found = axe_findings(page)
-    size = page.viewport_size or {}
+    size = page.viewport_size
+    where = f"{size['width']}x{size['height']}" if size else "?"
     print(
-        f"axe {state} at {size.get('width')}x{size.get('height')}: "
+        f"axe {state} at {where}: "
         f"{len(found['serious'])} serious/critical, {found['other']} minor, "
         f"{found['passes']} rules passed"
     )

@@ -51,6 +51,7 @@ def test_the_list_follows_activity_and_a_deleted_conversation_is_gone(
     )
     current = page.locator('[data-testid="thread-item"]', has_text="second conversation")
     thread_id = current.get_attribute("data-thread-id")
+    assert thread_id is not None
     current.get_by_test_id("thread-delete").click()
     page.get_by_test_id("thread-delete-confirm").click()
 
