@@ -473,7 +473,7 @@ function Message({ bubble, now, onRetry, onOpenCard }: {
   }
   const testId = bubble.role === "user" ? "message-user" : "message-assistant";
   return (
-    <li className={`bubble ${bubble.role}${bubble.pending ? " pending" : ""}`}
+    <li className={`bubble ${bubble.role}${bubble.pending ? " pending" : ""}${bubble.cards.length ? " with-cards" : ""}`}
         data-testid={testId} data-seq={bubble.seq ?? undefined}
         data-streaming={bubble.streaming || undefined} tabIndex={0}>
       {bubble.role === "user" ? <p className="plain">{bubble.text}</p> : <ReplyText text={bubble.text} />}

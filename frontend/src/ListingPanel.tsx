@@ -137,6 +137,11 @@ function EnquiryForm({ listing, api }: { listing: ListingDetail; api: ListingApi
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [confirmed, setConfirmed] = useState<Enquiry | null>(null);
+  const confirmation = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (confirmed) confirmation.current?.scrollIntoView({ block: "nearest" });
+  }, [confirmed]);
 
   useEffect(() => {
     let active = true;
@@ -181,7 +186,7 @@ function EnquiryForm({ listing, api }: { listing: ListingDetail; api: ListingApi
           Send enquiry
         </button>
       </form>
-      <div role="status" data-testid="enquiry-confirmation">
+      <div role="status" data-testid="enquiry-confirmation" ref={confirmation}>
         {confirmed && (
           <p className="confirmed">
             Your enquiry was sent ({fullTime(confirmed.created_at)}). It is stored with this

@@ -40,6 +40,15 @@ def open_conversations(page: Page) -> None:
     if toggle.is_visible():
         toggle.click()
     expect(page.get_by_test_id("new-thread")).to_be_visible()
+    # slid all the way in, so a screenshot shows it whole (wait_for_function would need eval,
+    # which the page's CSP refuses)
+    drawer = page.locator("nav.threads")
+    for _ in range(50):
+        box = drawer.bounding_box()
+        if box is not None and box["x"] >= 0:
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError("the conversation list did not slide in")
 
 
 def axe_findings(page: Page) -> dict[str, Any]:
