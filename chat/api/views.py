@@ -100,12 +100,17 @@ class ThreadsView(APIView):
 class ThreadDetailView(APIView):
     parser_classes = [BoundedJSONParser, CurlJSONParser]
 
-    @extend_schema(responses={200: ThreadOut}, summary="One of the caller's threads.")
+    @extend_schema(
+        operation_id="chat_thread_retrieve",
+        responses={200: ThreadOut},
+        summary="One of the caller's threads.",
+    )
     def get(self, request: Request, thread_id: str) -> Response:
         thread = thread_access(_user_id(request), thread_id)
         return Response({"ok": True, **ThreadOut(thread).data})
 
     @extend_schema(
+        operation_id="chat_thread_rename",
         request=ThreadRenameRequest,
         responses={200: ThreadOut},
         summary="Rename a thread (a blank title: its next message names it).",
@@ -117,6 +122,7 @@ class ThreadDetailView(APIView):
         return Response({"ok": True, **ThreadOut(thread).data})
 
     @extend_schema(
+        operation_id="chat_thread_delete",
         request=None,
         responses={204: None},
         summary="Delete a thread with its messages: from then on it is 404 (socket: 4404).",

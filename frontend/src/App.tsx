@@ -191,7 +191,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
         if (envelope.seq !== null) {
           noteActivity(threadId, envelope.ts, envelope.event === "user_message");
         }
-        if (envelope.event === "resync_required") void loadHistory(threadId);
+        if (envelope.event === "resync_required") void loadHistory(threadId).catch(() => undefined);
         if (envelope.event === "connected") void flush();
       },
       onState: (state) => active && setConnection(state),
@@ -200,8 +200,11 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       newId,
     });
     connectionRef.current = conn;
-    void loadHistory(threadId).then(() => active && conn.start(), () => {
-      if (active) toast("This conversation is not available.");
+    void loadHistory(threadId).then(() => active && conn.start(), (caught: unknown) => {
+      if (!active) return;
+      toast(caught instanceof ApiError && caught.status === 404
+        ? "This conversation is not available."
+        : "Cannot load this conversation.");
     });
     const offline = () => conn.wentOffline();
     const online = () => { conn.cameOnline(); void flush(); };
@@ -216,7 +219,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
   }, [threadId, refresh, loadHistory, flush, toast, noteActivity]);
 
   useEffect(() => {
-    if (chat.needsResync && threadId) void loadHistory(threadId);
+    if (chat.needsResync && threadId) void loadHistory(threadId).catch(() => undefined);
   }, [chat.needsResync, threadId, loadHistory]);
 
   const send = useCallback((text: string) => {
