@@ -10,7 +10,7 @@ NEW = "chat_accept(integer, uuid, uuid, boolean, text, text, jsonb, text)"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("chat", "0004_accept_function")]
+    dependencies = [("chat", "0005_turn_functions")]
 
     operations = [
         # A new parameter is a new function to PostgreSQL: the old one goes.
