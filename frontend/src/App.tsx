@@ -10,7 +10,7 @@ import { ListingPanel } from "./ListingPanel";
 import type { ListingApi } from "./ListingPanel";
 import { ReplyText } from "./Markdown";
 import { chatReducer, emptyChat, isGenerating, visibleBubbles } from "./reducer";
-import type { Bubble } from "./reducer";
+import type { Announcement, Bubble } from "./reducer";
 import { listingInLocation, listingLocation } from "./route";
 import { browserSocket, ChatConnection } from "./socket";
 import type { ConnectionState } from "./socket";
@@ -391,7 +391,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
         </main>
       </div>
       <div className="sr-only" aria-live="polite" data-testid="announcer">
-        {chat.announcement && <p key={chat.announcement.n}>{chat.announcement.text}</p>}
+        {chat.announcement && <p key={chat.announcement.n}>{announced(chat.announcement)}</p>}
       </div>
       {listingId !== null && (
         <ListingPanel listingId={listingId} api={listingApi} onClose={closeListing} />
@@ -401,6 +401,15 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       </div>
     </>
   );
+}
+
+function announced({ kind, text }: Announcement): string {
+  switch (kind) {
+    case "replying": return "The assistant is replying…";
+    case "replied": return `The assistant replied: ${text}`;
+    case "stopped": return `Reply stopped. ${text}`.trim();
+    case "failed": return `The reply failed: ${text}`;
+  }
 }
 
 const CONNECTION_WORDS: Record<ConnectionState, string> = {

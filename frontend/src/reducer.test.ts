@@ -86,16 +86,22 @@ test("a reply starting, arriving, stopping or failing is announced; history is n
   let state = apply(loaded, user(3, "again"));
   expect(state.announcement).toBeNull(); // the person's own message is not news to them
   state = apply(state, ephemeral("token", { text: "Hel", offset: 0 }, 3));
-  expect(state.announcement).toEqual({ n: 1, text: "The assistant is replying…" });
+  expect(state.announcement).toEqual({ n: 1, kind: "replying", text: "" });
   state = apply(state, ephemeral("token", { text: "lo", offset: 3 }, 3));
   expect(state.announcement?.n).toBe(1); // not once per piece
   state = apply(state, reply(4, 3, "Hello"));
-  expect(state.announcement).toEqual({ n: 2, text: "The assistant replied: Hello" });
+  expect(state.announcement).toEqual({ n: 2, kind: "replied", text: "Hello" });
   const stopped = durable(6, "assistant_message", { message_id: "m6", text: "Hal",
     recommendations: [], agent: null, degraded: false, cancelled: true }, 5);
   state = apply(state, user(5, "go"), stopped);
-  expect(state.announcement).toEqual({ n: 3, text: "Reply stopped. Hal" });
+  expect(state.announcement).toEqual({ n: 3, kind: "stopped", text: "Hal" });
   state = apply(state, user(7, "x"), durable(8, "turn_failed",
     { code: "deadline_exceeded", message: "It took too long.", retryable: true }, 7));
-  expect(state.announcement).toEqual({ n: 4, text: "The reply failed: It took too long." });
+  expect(state.announcement).toEqual({ n: 4, kind: "failed", text: "It took too long." });
+});
+
+test("a long reply is announced cut short", () => {
+  const long = "a".repeat(1000);
+  const state = apply(emptyChat, user(1, "hi"), reply(2, 1, long));
+  expect(state.announcement?.text).toBe(`${"a".repeat(600)}…`);
 });

@@ -24,10 +24,12 @@ export interface Bubble {
   ts: string | null;
 }
 
-/** What a screen reader is told of the conversation's last change; `n` counts them, so the
- * same words said twice are announced twice. */
+/** What a screen reader is told of the conversation's last change: what happened (worded by
+ * the page, in its language) and the text it concerns; `n` counts them, so the same news told
+ * twice is announced twice. */
 export interface Announcement {
   n: number;
+  kind: "replying" | "replied" | "stopped" | "failed";
   text: string;
 }
 
@@ -62,9 +64,9 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return action.events.reduce(applyFrame, { ...state, needsResync: false });
     case "frame": {
       const next = applyFrame(state, action.envelope);
-      const text = news(state, next);
-      if (text === null) return next;
-      return { ...next, announcement: { n: (state.announcement?.n ?? 0) + 1, text } };
+      const told = news(state, next);
+      if (told === null) return next;
+      return { ...next, announcement: { n: (state.announcement?.n ?? 0) + 1, ...told } };
     }
     case "optimistic":
       if (state.pending.some((b) => b.key === action.clientMsgId)) return state;
@@ -131,16 +133,15 @@ function applyDurable(state: ChatState, envelope: Envelope): ChatState {
 }
 
 /** What changed for a person who cannot see it: a reply starting, arriving, stopping, failing. */
-function news(before: ChatState, after: ChatState): string | null {
+function news(before: ChatState, after: ChatState): Omit<Announcement, "n"> | null {
   const added = after.durable.slice(before.durable.length);
   const last = added[added.length - 1];
   if (last?.role === "assistant") {
-    if (last.cancelled) return `Reply stopped. ${cut(last.text)}`.trim();
-    return `The assistant replied: ${cut(last.text)}`;
+    return { kind: last.cancelled ? "stopped" : "replied", text: cut(last.text) };
   }
-  if (last?.role === "error") return `The reply failed: ${last.text}`;
+  if (last?.role === "error") return { kind: "failed", text: last.text };
   const started = Object.keys(after.streams).some((turn) => !(turn in before.streams));
-  if (started) return "The assistant is replying…";
+  if (started) return { kind: "replying", text: "" };
   return null;
 }
 
