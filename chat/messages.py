@@ -3,10 +3,9 @@
 The store is one statement, `chat_accept()` (chat/sql/accept.sql): it finds or creates the
 active thread, locks it and checks its owner, answers a resend, allocates the seq (titling an
 untitled thread after the message) and stores the event and its turn, in one round trip and
-one transaction. Only after it has committed is
-the event published and the turn queued. The event loop (`message_accept_async`, the HTTP
-accept path) runs it on the hot path's connection pool; `message_accept` runs the same
-statement from a thread on Django's connection.
+one transaction. Only after it has committed is the event published and the turn queued. The
+event loop (`message_accept_async`, the HTTP accept path) runs it on the hot path's connection
+pool; `message_accept` runs the same statement from a thread on Django's connection.
 """
 
 from __future__ import annotations
