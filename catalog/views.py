@@ -77,12 +77,16 @@ def _user_id(request: Request) -> int:
 @cache_control(public=True, max_age=86400)
 def listing_image(request: HttpRequest, listing_id: int) -> HttpResponse:
     """The card's picture: the listing's first view."""
-    return listing_picture_view(request, listing_id, 0)
+    return _picture(listing_id, 0)
 
 
 @require_GET
 @cache_control(public=True, max_age=86400)
 def listing_picture_view(request: HttpRequest, listing_id: int, view: int) -> HttpResponse:
+    return _picture(listing_id, view)
+
+
+def _picture(listing_id: int, view: int) -> HttpResponse:
     if view >= PICTURE_COUNT:
         raise Http404("No such picture.")
     listing = get_object_or_404(
