@@ -105,7 +105,7 @@ function ListingBody({ listing, api }: { listing: ListingDetail; api: ListingApi
       {listing.facts.length > 0 && (
         <dl className="facts" data-testid="listing-facts">
           {listing.facts.map((fact) => (
-            <div key={fact.key}>
+            <div key={fact.key} className={Array.isArray(fact.value) ? "wide" : undefined}>
               <dt>{factLabel(fact.key)}</dt>
               <dd>{factValue(fact.key, fact.value)}</dd>
             </div>
