@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import is_phone, screenshot
-from tests.e2e.helpers import reply_with_cards, send
+from tests.e2e.helpers import open_conversations, reply_with_cards, send
 from tests.fake_llm import Behaviour, FakeLLM
 
 TOUCH_PX = 44
@@ -41,8 +41,20 @@ def test_cards_stay_within_their_message_and_controls_are_big_enough(
     assert bubble is not None and bubble["x"] >= 0 and bubble["x"] + bubble["width"] <= width
     if is_phone(page):  # the row of cards scrolls sideways inside the message
         assert cards.evaluate("c => c.scrollWidth > c.clientWidth")
-    small = page.evaluate(
-        """(px) => [...document.querySelectorAll('button, textarea, input, a.card')]
+    assert small_controls(page) == []
+    open_conversations(page)  # the list, with a conversation's rename and delete
+    assert small_controls(page) == []
+    if is_phone(page):
+        page.keyboard.press("Escape")
+    reply.get_by_test_id("rec-card").first.click()  # a listing, with its enquiry form
+    expect(page.get_by_test_id("listing-detail")).to_have_attribute("data-state", "ready")
+    assert small_controls(page) == []
+
+
+def small_controls(page: Page) -> list[str]:
+    """The controls on screen smaller than a fingertip (TOUCH_PX square)."""
+    found: list[str] = page.evaluate(
+        """(px) => [...document.querySelectorAll('button, textarea, input, select, a.card')]
             .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
             .map((e) => [e.dataset.testid || e.textContent.trim().slice(0, 20),
                          e.getBoundingClientRect()])
@@ -50,7 +62,7 @@ def test_cards_stay_within_their_message_and_controls_are_big_enough(
             .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`)""",
         TOUCH_PX,
     )
-    assert small == []
+    return found
 
 
 def test_the_composer_banner_and_typing_stay_on_screen_when_the_view_shrinks(
