@@ -1,4 +1,4 @@
-"""A listing as the contract's recommendation card (RecItem)."""
+"""A listing as the contract's recommendation card (RecItem), and as its detail page."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from catalog.models import Listing
+from catalog.pictures import PICTURE_COUNT, VIEW_NAMES
 
 _SYMBOLS = {"GBP": "£", "EUR": "€", "TRY": "₺"}
 _PERIOD_WORDS = {"month": "/month", "night": "/night", "day": "/day", "hour": "/hour"}
@@ -48,4 +49,41 @@ def rec_item(listing: Listing) -> dict[str, Any]:
         "url": reverse("listing-detail", args=[listing.pk]),
         "badges": list(listing.badges),
         "metadata": metadata,
+    }
+
+
+# The facts that matter for each category, in the order a person reads them.
+_FACTS = {
+    "property_rent_long": ("property_type", "bedrooms", "furnished", "features"),
+    "property_rent_short": ("property_type", "bedrooms", "furnished", "features"),
+    "property_sale": ("property_type", "bedrooms", "furnished", "features"),
+    "car_rental": ("model", "transmission", "seats"),
+    "service": ("service_type",),
+    "activity": ("activity_type", "duration_hours", "per_person"),
+    "restaurant": ("cuisine", "hours", "per_person"),
+}
+
+
+def listing_facts(listing: Listing) -> list[dict[str, Any]]:
+    """The category's facts this listing has, as `{key, value}` (the client words the key)."""
+    known: dict[str, Any] = {**listing.attributes}
+    if listing.bedrooms is not None:
+        known["bedrooms"] = listing.bedrooms
+    return [
+        {"key": key, "value": known[key]}
+        for key in _FACTS.get(listing.category, ())
+        if known.get(key) is not None
+    ]
+
+
+def listing_detail(listing: Listing) -> dict[str, Any]:
+    """The card, with what a detail page adds: the description, every picture and the facts."""
+    return {
+        **rec_item(listing),
+        "description": listing.description,
+        "images": [
+            {"url": reverse("listing-picture", args=[listing.pk, view]), "view": VIEW_NAMES[view]}
+            for view in range(PICTURE_COUNT)
+        ],
+        "facts": listing_facts(listing),
     }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
 
 
 class Category(models.TextChoices):
@@ -65,3 +67,27 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Enquiry(models.Model):
+    """A person's enquiry about a listing, kept for the listing's provider to answer.
+
+    A forced re-seed of the catalog replaces its listings and so deletes their enquiries."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="enquiries")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enquiries"
+    )
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # "Your enquiries about this listing", newest first.
+            models.Index(
+                fields=["person", "listing", "-created_at"], name="enquiry_person_listing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"enquiry {self.pk} about listing {self.listing_id}"

@@ -91,6 +91,16 @@ RESTAURANTS = {  # kind → (GBP per person range, title words)
     "sushi": ((20, 45), ["Sushi Bar", "Asian Kitchen"]),
     "vegetarian": ((10, 25), ["Green Kitchen", "Vegan Café"]),
 }
+RESTAURANT_HOURS = {  # kind → opening hours, every day
+    "meze": "18:00–00:00",
+    "fish": "12:00–23:00",
+    "kebab": "11:00–23:00",
+    "italian": "12:00–23:00",
+    "cafe": "08:00–18:00",
+    "steakhouse": "17:00–23:30",
+    "sushi": "12:00–22:30",
+    "vegetarian": "09:00–21:00",
+}
 HOME_FEATURES = [
     "sea view",
     "mountain view",
@@ -335,7 +345,7 @@ def _restaurant(rng: random.Random) -> _Draft:
         rng.uniform(low, high),
         None,
         None,
-        {"cuisine": kind, "per_person": True},
+        {"cuisine": kind, "per_person": True, "hours": RESTAURANT_HOURS[kind]},
         ["Sea view"] if "sea view" in description else [],
     )
 

@@ -1,53 +1,96 @@
-"""A listing's card as JSON, and its picture, drawn here as SVG (nothing is fetched)."""
+"""A listing's detail as JSON, its pictures (SVG drawn here, nothing is fetched), and the
+caller's enquiries about it."""
 
 from __future__ import annotations
 
-import hashlib
-from html import escape
-
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.views import APIView
 
-from catalog.cards import rec_item
+from catalog.cards import listing_detail as listing_detail_of
+from catalog.enquiries import enquiries_of, enquiry_create
 from catalog.models import Listing
-from catalog.serializers import RecItemOut
-
-_PALETTES = {
-    "property_rent_long": ("#0e7490", "#a5f3fc"),
-    "property_rent_short": ("#c2410c", "#fed7aa"),
-    "property_sale": ("#4d7c0f", "#d9f99d"),
-    "car_rental": ("#1d4ed8", "#bfdbfe"),
-    "service": ("#6d28d9", "#ddd6fe"),
-    "activity": ("#be123c", "#fecdd3"),
-    "restaurant": ("#a16207", "#fef08a"),
-}
+from catalog.pictures import PICTURE_COUNT, listing_picture
+from catalog.serializers import (
+    EnquiryCreated,
+    EnquiryList,
+    EnquiryOut,
+    EnquiryRequest,
+    ListingDetailOut,
+)
+from chat.api.parsers import BoundedJSONParser, CurlJSONParser
 
 
-@extend_schema(responses={200: RecItemOut}, summary="One listing as its recommendation card.")
-@api_view(["GET"])
-def listing_detail(request: Request, listing_id: int) -> Response:
-    return Response(rec_item(get_object_or_404(Listing, pk=listing_id)))
+class ListingDetailView(APIView):
+    @extend_schema(
+        responses={200: ListingDetailOut},
+        summary="One listing: its card with the description, pictures and facts.",
+    )
+    def get(self, request: Request, listing_id: int) -> Response:
+        return Response(listing_detail_of(get_object_or_404(Listing, pk=listing_id)))
+
+
+class ListingEnquiriesView(APIView):
+    parser_classes = [BoundedJSONParser, CurlJSONParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "enquiry"
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Only sending is limited: reading one's own enquiries back is not.
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(
+        responses={200: EnquiryList},
+        summary="The caller's own enquiries about a listing, newest first.",
+    )
+    def get(self, request: Request, listing_id: int) -> Response:
+        mine = enquiries_of(_user_id(request), listing_id)
+        return Response({"ok": True, "enquiries": EnquiryOut(mine, many=True).data})
+
+    @extend_schema(
+        request=EnquiryRequest,
+        responses={201: EnquiryCreated},
+        summary="Enquire about a listing: the enquiry is stored against it for its provider.",
+    )
+    def post(self, request: Request, listing_id: int) -> Response:
+        body = EnquiryRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        enquiry = enquiry_create(_user_id(request), listing_id, body.validated_data["message"])
+        return Response({"ok": True, **EnquiryOut(enquiry).data}, status=status.HTTP_201_CREATED)
+
+
+def _user_id(request: Request) -> int:
+    """The caller's id; these views require authentication (DEFAULT_PERMISSION_CLASSES)."""
+    user_id = request.user.pk
+    assert isinstance(user_id, int), "authenticated view reached without a user"
+    return user_id
 
 
 @require_GET
 @cache_control(public=True, max_age=86400)
 def listing_image(request: HttpRequest, listing_id: int) -> HttpResponse:
-    listing = get_object_or_404(Listing.objects.only("category", "kind", "area"), pk=listing_id)
-    dark, light = _PALETTES[listing.category]
-    # A per-listing variation, stable across runs: hills, sun and sea at different places.
-    digest = hashlib.sha256(str(listing.pk).encode()).digest()
-    sun_x, hill = 60 + digest[0] % 200, 120 + digest[1] % 60
-    svg = f"""<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200" viewBox="0 0 320 200">
-<rect width="320" height="200" fill="{light}"/>
-<circle cx="{sun_x}" cy="55" r="24" fill="#facc15"/>
-<path d="M0 {hill} Q80 {hill - 50} 160 {hill} T320 {hill} V200 H0Z" fill="{dark}" opacity="0.8"/>
-<rect y="165" width="320" height="35" fill="{dark}"/>
-<text x="12" y="188" font-family="sans-serif" font-size="15" fill="#fff">{escape(listing.kind.replace("_", " "))} · {escape(listing.area)}</text>
-</svg>"""  # noqa: E501
-    return HttpResponse(svg, content_type="image/svg+xml")
+    """The card's picture: the listing's first view."""
+    return _picture(listing_id, 0)
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def listing_picture_view(request: HttpRequest, listing_id: int, view: int) -> HttpResponse:
+    return _picture(listing_id, view)
+
+
+def _picture(listing_id: int, view: int) -> HttpResponse:
+    if view >= PICTURE_COUNT:
+        raise Http404("No such picture.")
+    listing = get_object_or_404(
+        Listing.objects.only("category", "kind", "area", "district", "bedrooms", "attributes"),
+        pk=listing_id,
+    )
+    return HttpResponse(listing_picture(listing, view), content_type="image/svg+xml")

@@ -1,11 +1,11 @@
 """Accepting a person's message: store it durably with its turn, announce it, queue the turn.
 
 The store is one statement, `chat_accept()` (chat/sql/accept.sql): it finds or creates the
-active thread, locks it and checks its owner, answers a resend, allocates the seq and stores
-the event and its turn, in one round trip and one transaction. Only after it has committed is
-the event published and the turn queued. The event loop (`message_accept_async`, the HTTP
-accept path) runs it on the hot path's connection pool; `message_accept` runs the same
-statement from a thread on Django's connection.
+active thread, locks it and checks its owner, answers a resend, allocates the seq (titling an
+untitled thread after the message) and stores the event and its turn, in one round trip and
+one transaction. Only after it has committed is the event published and the turn queued. The
+event loop (`message_accept_async`, the HTTP accept path) runs it on the hot path's connection
+pool; `message_accept` runs the same statement from a thread on Django's connection.
 """
 
 from __future__ import annotations
@@ -33,13 +33,14 @@ from chat.models import EventKind
 from chat.publishing import frame_text, publish, thread_channel
 from chat.queueing import turn_enqueue_or_defer, turn_task_message
 from chat.sockets import EventRow
+from chat.threads import thread_title_from_message
 from easy_islanders.pg import pool
 from easy_islanders.redis import async_redis_client
 from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)
 
-ACCEPT_SQL = "SELECT * FROM chat_accept(%s, %s, %s, %s, %s, %s, %s)"
+ACCEPT_SQL = "SELECT * FROM chat_accept(%s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,18 @@ def _params(
 ) -> tuple[Any, ...]:
     # Only a client-chosen id can come back in a resend; one made here cannot.
     may_be_resend = client_msg_id is not None
+    clean = message_clean(text)
     return (
         user_id,
         thread_id,
         client_msg_id or uuid4(),
         may_be_resend,
-        message_clean(text),
+        clean,
         correlation_id,
         json.dumps(meta or {}),
+        # The thread's title if it has none yet (its first message, or the next after a blank
+        # rename): the statement sets it with the seq, in the same row update.
+        thread_title_from_message(clean),
     )
 
 

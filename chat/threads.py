@@ -1,4 +1,4 @@
-"""Who may use which thread, and starting new ones."""
+"""Who may use which thread; starting, titling, renaming and deleting threads."""
 
 from __future__ import annotations
 
@@ -35,6 +35,53 @@ def thread_create(user_id: int, title: str = "") -> Thread:
         get_user_model().objects.select_for_update().filter(pk=user_id).first()
         Thread.objects.filter(owner_id=user_id, is_active=True).update(is_active=False)
         return Thread.objects.create(owner_id=user_id, title=title, is_active=True)
+
+
+TITLE_MAX_CHARS = 60  # a list entry's worth; the column holds 200 (a person's own rename)
+
+
+def thread_title_from_message(text: str) -> str:
+    """A thread's title from its first message: one line, cut at a word near TITLE_MAX_CHARS."""
+    line = " ".join(text.split())
+    if len(line) <= TITLE_MAX_CHARS:
+        return line
+    cut = line[: TITLE_MAX_CHARS - 1]
+    word_end = cut.rfind(" ")
+    if word_end >= TITLE_MAX_CHARS // 2:
+        cut = cut[:word_end]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+def thread_rename(user_id: int, thread_id: UUID | str, title: str) -> Thread:
+    """Give the caller's thread a title of their own (blank: the next message titles it
+    again). Raises ThreadNotFound (someone else's thread too)."""
+    with transaction.atomic():
+        # The lock orders a rename with a first message titling the thread at the same time.
+        thread = _locked_owned(user_id, thread_id)
+        thread.title = " ".join(title.split())
+        thread.save(update_fields=["title"])
+    return thread
+
+
+def thread_delete(user_id: int, thread_id: UUID | str) -> None:
+    """Delete the caller's thread with its events and turns (CASCADE): from now on it is 404
+    over HTTP and 4404 on a new socket. Raises ThreadNotFound (someone else's thread too)."""
+    with transaction.atomic():
+        # Locked first, so a message being accepted into it either commits before the delete
+        # (and goes with it) or finds no thread.
+        thread = _locked_owned(user_id, thread_id)
+        thread.delete()
+
+
+def _locked_owned(user_id: int, thread_id: UUID | str) -> Thread:
+    """The caller's thread, its row locked for the rest of the transaction (as chat_accept()
+    locks it). Raises ThreadNotFound or ThreadForbidden."""
+    thread = Thread.objects.select_for_update().filter(pk=_as_uuid(thread_id)).first()
+    if thread is None:
+        raise ThreadNotFound("No such thread.")
+    if thread.owner_id != user_id:
+        raise ThreadForbidden("No such thread.")
+    return thread
 
 
 def _as_uuid(value: UUID | str) -> UUID:

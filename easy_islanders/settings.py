@@ -171,6 +171,8 @@ AUTH_ACTIVE_CHECK_SECS = env_int("AUTH_ACTIVE_CHECK_SECS", 10, minimum=0)
 CHAT_SEND_RATE = env_str("CHAT_SEND_RATE", "60/min")
 # Log-ins per client address (against password guessing).
 AUTH_RATE = env_str("AUTH_RATE", "30/min")
+# Enquiries about listings one user may send (against flooding the listings' providers).
+ENQUIRY_RATE = env_str("ENQUIRY_RATE", "20/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
@@ -180,7 +182,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["chat.api.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "chat.api.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"chat_send": CHAT_SEND_RATE, "auth": AUTH_RATE},
+    "DEFAULT_THROTTLE_RATES": {
+        "chat_send": CHAT_SEND_RATE,
+        "auth": AUTH_RATE,
+        "enquiry": ENQUIRY_RATE,
+    },
     "UNAUTHENTICATED_USER": None,
     # Throttles key anonymous callers by REMOTE_ADDR, never by a client-sent X-Forwarded-For
     # (DRF's default would trust it). The server resolves X-Forwarded-For itself, and only from

@@ -80,6 +80,12 @@ class ThreadCreateRequest(RejectUnknownFields):
     title = TitleField(required=False, allow_blank=True, max_length=200)
 
 
+class ThreadRenameRequest(RejectUnknownFields):
+    """The thread's new title; blank gives it back to its next message."""
+
+    title = TitleField(allow_blank=True, max_length=200)
+
+
 class ThreadOut(serializers.Serializer[Any]):
     thread_id = serializers.UUIDField(source="id")
     title = serializers.CharField()

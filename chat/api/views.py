@@ -24,11 +24,18 @@ from chat.api.serializers import (
     ThreadCreateRequest,
     ThreadList,
     ThreadOut,
+    ThreadRenameRequest,
 )
 from chat.envelopes import durable_envelope
 from chat.history import events_after
 from chat.messages import message_accept
-from chat.threads import thread_access, thread_create, threads_of
+from chat.threads import (
+    thread_access,
+    thread_create,
+    thread_delete,
+    thread_rename,
+    threads_of,
+)
 from chat.turns import turn_cancel
 from observability.correlation import current_correlation_id, new_correlation_id
 
@@ -88,6 +95,41 @@ class ThreadsView(APIView):
         body.is_valid(raise_exception=True)
         thread = thread_create(_user_id(request), body.validated_data.get("title", ""))
         return Response({"ok": True, **ThreadOut(thread).data}, status=status.HTTP_201_CREATED)
+
+
+class ThreadDetailView(APIView):
+    parser_classes = [BoundedJSONParser, CurlJSONParser]
+
+    @extend_schema(
+        operation_id="chat_thread_retrieve",
+        responses={200: ThreadOut},
+        summary="One of the caller's threads.",
+    )
+    def get(self, request: Request, thread_id: str) -> Response:
+        thread = thread_access(_user_id(request), thread_id)
+        return Response({"ok": True, **ThreadOut(thread).data})
+
+    @extend_schema(
+        operation_id="chat_thread_rename",
+        request=ThreadRenameRequest,
+        responses={200: ThreadOut},
+        summary="Rename a thread (a blank title: its next message names it).",
+    )
+    def patch(self, request: Request, thread_id: str) -> Response:
+        body = ThreadRenameRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        thread = thread_rename(_user_id(request), thread_id, body.validated_data["title"])
+        return Response({"ok": True, **ThreadOut(thread).data})
+
+    @extend_schema(
+        operation_id="chat_thread_delete",
+        request=None,
+        responses={204: None},
+        summary="Delete a thread with its messages: from then on it is 404 (socket: 4404).",
+    )
+    def delete(self, request: Request, thread_id: str) -> Response:
+        thread_delete(_user_id(request), thread_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ThreadEventsView(APIView):

@@ -4,7 +4,8 @@
 -- the thread row and check its owner; answer a resend of a stored client_msg_id with the first
 -- acceptance; otherwise allocate the next seq and store the user_message event and its queued
 -- turn. The thread row lock makes seq gapless (the increment and the inserts commit together)
--- and serialises resends (the second one sees the first one's row).
+-- and serialises resends (the second one sees the first one's row). A thread with no title
+-- takes p_title (made from the message by chat.threads.thread_title_from_message).
 CREATE OR REPLACE FUNCTION chat_accept(
     p_user_id integer,
     p_thread_id uuid,
@@ -13,6 +14,7 @@ CREATE OR REPLACE FUNCTION chat_accept(
     p_content text,
     p_correlation_id text,
     p_meta jsonb,
+    p_title text,
     OUT r_outcome text,          -- accepted | idempotent | not_found | forbidden
     OUT r_thread_id uuid,
     OUT r_message_id uuid,
@@ -66,7 +68,8 @@ BEGIN
         END IF;
     END IF;
 
-    UPDATE chat_thread t SET head_seq = t.head_seq + 1, last_activity_at = v_now
+    UPDATE chat_thread t SET head_seq = t.head_seq + 1, last_activity_at = v_now,
+        title = CASE WHEN t.title = '' THEN p_title ELSE t.title END
     WHERE t.id = r_thread_id
     RETURNING t.head_seq INTO r_seq;
     r_message_id := gen_random_uuid();

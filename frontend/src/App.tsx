@@ -1,20 +1,32 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import type { FormEvent, KeyboardEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "react";
+import type { FormEvent, KeyboardEvent, MouseEvent, RefObject } from "react";
 import {
-  ApiError, cancelTurn, createThread, forgetSession, history, listThreads, login, newId,
-  refreshAccess, sendMessage, storedRefresh,
+  ApiError, cancelTurn, createThread, deleteThread, forgetSession, getThread, history,
+  listingDetail, listThreads, login, myEnquiries, newId, refreshAccess, renameThread,
+  sendEnquiry, sendMessage, storedRefresh,
 } from "./api";
+import { fullTime, messageTime } from "./format";
+import { ListingPanel } from "./ListingPanel";
+import type { ListingApi } from "./ListingPanel";
+import { ReplyText } from "./Markdown";
 import { chatReducer, emptyChat, isGenerating, visibleBubbles } from "./reducer";
-import type { Bubble } from "./reducer";
+import type { Announcement, Bubble } from "./reducer";
+import { listingInLocation, listingLocation } from "./route";
 import { browserSocket, ChatConnection } from "./socket";
 import type { ConnectionState } from "./socket";
-import type { RecItem, Thread } from "./types";
+import { nextAfterDelete, threadsReducer } from "./threads";
+import { threadTitle, ThreadList } from "./Threads";
+import type { RecItem } from "./types";
+import { useVisualViewport } from "./viewport";
 
 const MAX_CHARS = 4000;
+const CLOCK_TICK_MS = 30_000;
+const STICK_TO_BOTTOM_PX = 80;
 
 export function App() {
   const [token, setToken] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(storedRefresh() !== null);
+  useVisualViewport();
   useEffect(() => {
     if (!restoring) return;
     void refreshAccess().then((access) => {
@@ -22,7 +34,7 @@ export function App() {
       setRestoring(false);
     });
   }, [restoring]);
-  if (restoring) return <p className="loading">Loading…</p>;
+  if (restoring) return <p className="loading" role="status">Loading…</p>;
   if (!token) return <Login onLoggedIn={setToken} />;
   return <Chat initialToken={token} onLoggedOut={() => { forgetSession(); setToken(null); }} />;
 }
@@ -44,14 +56,16 @@ function Login({ onLoggedIn }: { onLoggedIn: (token: string) => void }) {
     }
   }
   return (
-    <form className="login" onSubmit={submit}>
-      <h1>Easy Islanders</h1>
-      <p>Homes, cars, services and things to do in North Cyprus.</p>
-      <label>Username <input name="username" data-testid="login-username" autoComplete="username" required /></label>
-      <label>Password <input name="password" type="password" data-testid="login-password" autoComplete="current-password" required /></label>
-      {error && <p role="alert" className="error">{error}</p>}
-      <button type="submit" data-testid="login-submit" disabled={busy}>Log in</button>
-    </form>
+    <main className="login-page">
+      <form className="login" onSubmit={submit}>
+        <h1>Easy Islanders</h1>
+        <p>Homes, cars, services and things to do in North Cyprus.</p>
+        <label>Username <input name="username" data-testid="login-username" autoComplete="username" required /></label>
+        <label>Password <input name="password" type="password" data-testid="login-password" autoComplete="current-password" required /></label>
+        {error && <p role="alert" className="error">{error}</p>}
+        <button type="submit" className="primary" data-testid="login-submit" disabled={busy}>Log in</button>
+      </form>
+    </main>
   );
 }
 
@@ -59,7 +73,9 @@ interface Toast { id: string; text: string }
 
 function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut: () => void }) {
   const token = useRef(initialToken);
-  const [threads, setThreads] = useState<Thread[]>([]);
+  const [threads, dispatchThreads] = useReducer(threadsReducer, []);
+  const threadsRef = useRef(threads);
+  threadsRef.current = threads;
   const [threadId, setThreadId] = useState<string | null>(null);
   const [chat, dispatch] = useReducer(chatReducer, emptyChat);
   const chatRef = useRef(chat);
@@ -69,6 +85,13 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
   const outbox = useRef<{ clientMsgId: string; text: string; threadId: string }[]>([]);
   const flushing = useRef(false);
   const [toasts, setToasts] = useState<Toast[]>([]);
+  const now = useClock();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const newThreadButton = useRef<HTMLButtonElement>(null);
+  const composerInput = useRef<HTMLTextAreaElement>(null);
+  const [listingId, setListingId] = useState<number | null>(() => listingInLocation(location.search));
+  const listingOpener = useRef<HTMLElement | null>(null);
 
   const toast = useCallback((text: string) => {
     const id = newId();
@@ -83,20 +106,51 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
     return access;
   }, [onLoggedOut]);
 
+  /** An HTTP call with the access token, renewed once if it has expired meanwhile. */
+  const authed = useCallback(async <T,>(work: (access: string) => Promise<T>): Promise<T> => {
+    try {
+      return await work(token.current);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 401 && (await refresh())) {
+        return work(token.current);
+      }
+      throw caught;
+    }
+  }, [refresh]);
+
   // Threads: the newest is opened; one is created on first use.
   useEffect(() => {
     void (async () => {
-      let list = await listThreads(token.current);
-      if (list.length === 0) list = [await createThread(token.current)];
-      setThreads(list);
+      let list = await authed(listThreads);
+      if (list.length === 0) list = [await authed(createThread)];
+      dispatchThreads({ kind: "loaded", threads: list });
       setThreadId((current) => current ?? list[0]?.thread_id ?? null);
     })().catch(() => toast("Cannot load your conversations."));
-  }, [toast]);
+  }, [authed, toast]);
+
+  useEffect(() => { composerInput.current?.focus(); }, []);
 
   const loadHistory = useCallback(async (id: string) => {
     dispatch({ kind: "reset" });
-    dispatch({ kind: "history", events: await history(token.current, id) });
-  }, []);
+    try {
+      dispatch({ kind: "history", events: await authed((access) => history(access, id)) });
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 404) {
+        dispatchThreads({ kind: "deleted", threadId: id }); // deleted elsewhere
+      }
+      throw caught;
+    }
+  }, [authed]);
+
+  /** A stored event of the open thread: the list's order and, for a first message, its title. */
+  const noteActivity = useCallback((id: string, at: string, firstMessage: boolean) => {
+    dispatchThreads({ kind: "activity", threadId: id, at });
+    const known = threadsRef.current.find((t) => t.thread_id === id);
+    if (firstMessage && known && !known.title) {
+      void authed((access) => getThread(access, id))
+        .then((thread) => dispatchThreads({ kind: "upsert", thread }), () => undefined);
+    }
+  }, [authed]);
 
   const flush = useCallback(async () => {
     if (flushing.current) return;
@@ -134,7 +188,10 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       onFrame: (envelope) => {
         if (!active) return;
         dispatch({ kind: "frame", envelope });
-        if (envelope.event === "resync_required") void loadHistory(threadId);
+        if (envelope.seq !== null) {
+          noteActivity(threadId, envelope.ts, envelope.event === "user_message");
+        }
+        if (envelope.event === "resync_required") void loadHistory(threadId).catch(() => undefined);
         if (envelope.event === "connected") void flush();
       },
       onState: (state) => active && setConnection(state),
@@ -143,7 +200,12 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       newId,
     });
     connectionRef.current = conn;
-    void loadHistory(threadId).then(() => active && conn.start());
+    void loadHistory(threadId).then(() => active && conn.start(), (caught: unknown) => {
+      if (!active) return;
+      toast(caught instanceof ApiError && caught.status === 404
+        ? "This conversation is not available."
+        : "Cannot load this conversation.");
+    });
     const offline = () => conn.wentOffline();
     const online = () => { conn.cameOnline(); void flush(); };
     window.addEventListener("offline", offline);
@@ -154,10 +216,10 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
     };
-  }, [threadId, refresh, loadHistory, flush, toast]);
+  }, [threadId, refresh, loadHistory, flush, toast, noteActivity]);
 
   useEffect(() => {
-    if (chat.needsResync && threadId) void loadHistory(threadId);
+    if (chat.needsResync && threadId) void loadHistory(threadId).catch(() => undefined);
   }, [chat.needsResync, threadId, loadHistory]);
 
   const send = useCallback((text: string) => {
@@ -175,48 +237,179 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
     }
   }, [threadId, toast]);
 
-  async function newThread() {
-    const thread = await createThread(token.current);
-    setThreads((all) => [thread, ...all]);
-    setThreadId(thread.thread_id);
+  // --- The conversation list (a drawer on a narrow screen) ---------------------------------
+
+  // Where focus goes once the drawer has closed (the conversation is inert while it is open).
+  const focusAfterDrawer = useRef<RefObject<HTMLElement | null> | null>(null);
+  const closeDrawer = useCallback((focusMenu: boolean) => {
+    focusAfterDrawer.current = focusMenu ? menuButton : null;
+    setDrawerOpen(false);
+  }, []);
+
+  useEffect(() => {
+    if (drawerOpen) {
+      newThreadButton.current?.focus();
+    } else {
+      focusAfterDrawer.current?.current?.focus();
+      focusAfterDrawer.current = null;
+    }
+  }, [drawerOpen]);
+
+  function openThread(id: string) {
+    setThreadId(id);
+    focusAfterDrawer.current = composerInput;
+    setDrawerOpen(false);
+    composerInput.current?.focus(); // on a desktop there is no drawer to wait for
   }
+
+  async function newThread() {
+    try {
+      const thread = await authed(createThread);
+      dispatchThreads({ kind: "upsert", thread });
+      openThread(thread.thread_id);
+    } catch {
+      toast("Could not start a new conversation.");
+    }
+  }
+
+  async function rename(id: string, title: string) {
+    try {
+      const thread = await authed((access) => renameThread(access, id, title));
+      dispatchThreads({ kind: "upsert", thread });
+    } catch {
+      toast("Could not rename the conversation.");
+    }
+  }
+
+  async function remove(id: string) {
+    try {
+      await authed((access) => deleteThread(access, id));
+    } catch (caught) {
+      if (!(caught instanceof ApiError && caught.status === 404)) {
+        toast("Could not delete the conversation.");
+        return;
+      }
+    }
+    const next = nextAfterDelete(threadsRef.current, id);
+    dispatchThreads({ kind: "deleted", threadId: id });
+    toast("Conversation deleted.");
+    if (id === threadId) {
+      if (next) setThreadId(next);
+      else await newThread();
+    }
+    newThreadButton.current?.focus();
+  }
+
+  // --- A listing opened from a card (in the address: back closes it) ---------------------
+
+  useEffect(() => {
+    const moved = () => setListingId(listingInLocation(location.search));
+    window.addEventListener("popstate", moved);
+    return () => window.removeEventListener("popstate", moved);
+  }, []);
+
+  const openListing = useCallback((card: RecItem, opener: HTMLElement) => {
+    const id = Number(card.id);
+    listingOpener.current = opener;
+    window.history.pushState({ listing: id }, "", listingLocation(location.pathname, location.search, id));
+    setListingId(id);
+  }, []);
+
+  const closeListing = useCallback(() => {
+    if ((window.history.state as { listing?: number } | null)?.listing !== undefined) {
+      window.history.back(); // popstate closes it
+    } else { // opened from the address itself: there is no page of ours to go back to
+      window.history.replaceState(null, "", listingLocation(location.pathname, location.search, null));
+      setListingId(null);
+    }
+  }, []);
+
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (listingId !== null) {
+      wasOpen.current = true;
+    } else if (wasOpen.current) {
+      wasOpen.current = false;
+      const opener = listingOpener.current;
+      (opener?.isConnected ? opener : composerInput.current)?.focus();
+    }
+  }, [listingId]);
+
+  const listingApi = useMemo<ListingApi>(() => ({
+    detail: (id) => authed((access) => listingDetail(access, id)),
+    enquiries: (id) => authed((access) => myEnquiries(access, id)),
+    enquire: (id, message) => authed((access) => sendEnquiry(access, id, message)),
+  }), [authed]);
+
+  // --- The page ----------------------------------------------------------------------------
 
   const bubbles = visibleBubbles(chat);
   const generating = isGenerating(chat);
+  const typing = chat.typing.length > 0;
+  const list = useStickToBottom([bubbles.length, bubbles[bubbles.length - 1]?.text, typing]);
+  const current = threads.find((t) => t.thread_id === threadId);
+
+  function keyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key === "Escape" && drawerOpen) closeDrawer(true);
+  }
+
   return (
-    <div className="chat">
-      <aside className="threads">
-        <button type="button" onClick={() => void newThread()} data-testid="new-thread">New conversation</button>
-        <ul>
-          {threads.map((t) => (
-            <li key={t.thread_id}>
-              <button type="button" aria-current={t.thread_id === threadId}
-                      onClick={() => setThreadId(t.thread_id)}>
-                {t.title || `Conversation ${t.thread_id.slice(0, 8)}`}
-              </button>
-            </li>
-          ))}
-        </ul>
-        <button type="button" className="logout" onClick={onLoggedOut}>Log out</button>
-      </aside>
-      <main>
-        <div className="connection" data-testid="connection-status" data-state={connection}
-             role="status">{CONNECTION_WORDS[connection]}</div>
-        <ol className="messages" aria-live="polite">
-          {bubbles.map((b) => <Message key={b.key} bubble={b} onRetry={send} />)}
-          {chat.typing.length > 0 && (
-            <li className="typing" data-testid="typing-indicator" aria-label="The assistant is typing">
-              <span /><span /><span />
-            </li>
-          )}
-        </ol>
-        <Composer onSend={send} onStop={stop} generating={generating} />
-      </main>
+    <>
+      <div className={`chat${drawerOpen ? " drawer-open" : ""}`} inert={listingId !== null}
+           onKeyDown={keyDown}>
+        <nav className="threads" id="threads" aria-label="Conversations">
+          <ThreadList threads={threads} current={threadId} now={now} newButton={newThreadButton}
+                      onOpen={openThread} onNew={() => void newThread()} onRename={rename}
+                      onDelete={remove} onLogOut={onLoggedOut} />
+        </nav>
+        {drawerOpen && <div className="scrim" aria-hidden="true" onClick={() => closeDrawer(true)} />}
+        <main className="conversation" inert={drawerOpen}>
+          <header className="topbar">
+            <button type="button" ref={menuButton} className="menu" data-testid="threads-toggle"
+                    aria-expanded={drawerOpen} aria-controls="threads"
+                    onClick={() => setDrawerOpen(true)}>
+              <span aria-hidden="true">☰</span><span className="sr-only">Conversations</span>
+            </button>
+            <h1 className="thread-heading" data-testid="thread-heading">{threadTitle(current)}</h1>
+          </header>
+          <div className="connection" data-testid="connection-status" data-state={connection}
+               role="status">{CONNECTION_WORDS[connection]}</div>
+          <ol className="messages" aria-label="Messages" ref={list.ref} onScroll={list.onScroll}>
+            {bubbles.map((b) => (
+              <Message key={b.key} bubble={b} now={now} onRetry={send} onOpenCard={openListing} />
+            ))}
+          </ol>
+          <div className="typing-strip">
+            {typing && (
+              <div className="typing" data-testid="typing-indicator">
+                <span className="dot" /><span className="dot" /><span className="dot" />
+                <span className="sr-only">The assistant is typing</span>
+              </div>
+            )}
+          </div>
+          <Composer onSend={send} onStop={stop} generating={generating} inputRef={composerInput} />
+        </main>
+      </div>
+      <div className="sr-only" aria-live="polite" data-testid="announcer">
+        {chat.announcement && <p key={chat.announcement.n}>{announced(chat.announcement)}</p>}
+      </div>
+      {listingId !== null && (
+        <ListingPanel listingId={listingId} api={listingApi} onClose={closeListing} />
+      )}
       <div className="toasts">
         {toasts.map((t) => <div key={t.id} className="toast" data-testid="toast" role="alert">{t.text}</div>)}
       </div>
-    </div>
+    </>
   );
+}
+
+function announced({ kind, text }: Announcement): string {
+  switch (kind) {
+    case "replying": return "The assistant is replying…";
+    case "replied": return `The assistant replied: ${text}`;
+    case "stopped": return `Reply stopped. ${text}`.trim();
+    case "failed": return `The reply failed: ${text}`;
+  }
 }
 
 const CONNECTION_WORDS: Record<ConnectionState, string> = {
@@ -227,34 +420,96 @@ const CONNECTION_WORDS: Record<ConnectionState, string> = {
   expired: "Your session expired. Renewing…",
 };
 
-function Message({ bubble, onRetry }: { bubble: Bubble; onRetry: (text: string) => void }) {
+/** A clock for relative times, ticking often enough for "5 minutes ago" to stay true. */
+function useClock(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), CLOCK_TICK_MS);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** Keep the newest message in view while the person is at the bottom; leave them be when
+ * they have scrolled up to read. */
+function useStickToBottom(changes: unknown[]): {
+  ref: RefObject<HTMLOListElement | null>; onScroll: () => void;
+} {
+  const ref = useRef<HTMLOListElement>(null);
+  const stuck = useRef(true);
+  const lastTop = useRef(0);
+  const onScroll = useCallback(() => {
+    const list = ref.current;
+    // Only a move of the list counts: the list shrinking (a keyboard opening) moves nothing.
+    if (!list || list.scrollTop === lastTop.current) return;
+    lastTop.current = list.scrollTop;
+    stuck.current = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
+  }, []);
+  const toBottom = useCallback(() => {
+    const list = ref.current;
+    if (list && stuck.current) {
+      list.scrollTop = list.scrollHeight;
+      lastTop.current = list.scrollTop;
+    }
+  }, []);
+  useLayoutEffect(toBottom, changes);
+  useEffect(() => {
+    const list = ref.current;
+    if (!list || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(toBottom);
+    observer.observe(list);
+    return () => observer.disconnect();
+  }, [toBottom]);
+  return { ref, onScroll };
+}
+
+function Message({ bubble, now, onRetry, onOpenCard }: {
+  bubble: Bubble; now: Date; onRetry: (text: string) => void;
+  onOpenCard: (card: RecItem, opener: HTMLElement) => void;
+}) {
+  const time = bubble.ts && (
+    <time className="msg-time" dateTime={bubble.ts} title={fullTime(bubble.ts)} data-testid="message-time">
+      {messageTime(bubble.ts, now)}
+    </time>
+  );
   if (bubble.role === "error") {
     return (
-      <li className="bubble error" data-testid="message-error" data-seq={bubble.seq ?? undefined}>
+      <li className="bubble error" data-testid="message-error" data-seq={bubble.seq ?? undefined} tabIndex={0}>
         <p>{bubble.text}</p>
         {bubble.retryText && (
           <button type="button" onClick={() => onRetry(bubble.retryText as string)}>Retry</button>
         )}
+        {time}
       </li>
     );
   }
   const testId = bubble.role === "user" ? "message-user" : "message-assistant";
   return (
-    <li className={`bubble ${bubble.role}${bubble.pending ? " pending" : ""}`}
+    <li className={`bubble ${bubble.role}${bubble.pending ? " pending" : ""}${bubble.cards.length ? " with-cards" : ""}`}
         data-testid={testId} data-seq={bubble.seq ?? undefined}
-        data-streaming={bubble.streaming || undefined}>
-      <p>{bubble.text}{bubble.cancelled && <em className="note"> (stopped)</em>}</p>
+        data-streaming={bubble.streaming || undefined} tabIndex={0}>
+      {bubble.role === "user" ? <p className="plain">{bubble.text}</p> : <ReplyText text={bubble.text} />}
+      {bubble.cancelled && <p className="note">(stopped)</p>}
       {bubble.degraded && <p className="note">Answered by the offline assistant.</p>}
       {bubble.cards.length > 0 && (
-        <div className="cards">{bubble.cards.map((c) => <Card key={c.id} card={c} />)}</div>
+        <ul className="cards" aria-label="Recommendations">
+          {bubble.cards.map((c) => <li key={c.id}><Card card={c} onOpen={onOpenCard} /></li>)}
+        </ul>
       )}
+      {bubble.pending && <span className="msg-time">Sending…</span>}
+      {time}
     </li>
   );
 }
 
-function Card({ card }: { card: RecItem }) {
+function Card({ card, onOpen }: { card: RecItem; onOpen: (card: RecItem, opener: HTMLElement) => void }) {
+  function click(event: MouseEvent<HTMLAnchorElement>) {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return; // a new tab
+    event.preventDefault();
+    onOpen(card, event.currentTarget);
+  }
   return (
-    <a className="card" data-testid="rec-card" href={card.url} target="_blank" rel="noopener noreferrer">
+    <a className="card" data-testid="rec-card" href={`/?listing=${encodeURIComponent(card.id)}`} onClick={click}>
       <img src={card.image_url} alt="" width={320} height={200} loading="lazy" />
       <strong>{card.title}</strong>
       <span>{card.subtitle}</span>
@@ -266,8 +521,9 @@ function Card({ card }: { card: RecItem }) {
   );
 }
 
-function Composer({ onSend, onStop, generating }: {
+function Composer({ onSend, onStop, generating, inputRef }: {
   onSend: (text: string) => void; onStop: () => void; generating: boolean;
+  inputRef: RefObject<HTMLTextAreaElement | null>;
 }) {
   const [text, setText] = useState("");
   const tooLong = text.length > MAX_CHARS;
@@ -285,16 +541,18 @@ function Composer({ onSend, onStop, generating }: {
   }
   return (
     <div className="composer">
-      <textarea data-testid="composer-input" value={text} rows={2}
+      <textarea data-testid="composer-input" value={text} rows={2} ref={inputRef}
                 placeholder="Ask for a flat, a car, a plumber, a place to eat…"
                 aria-label="Your message" onChange={(e) => setText(e.target.value)} onKeyDown={keyDown} />
       {text.length > MAX_CHARS * 0.8 && (
         <span className={`counter${tooLong ? " over" : ""}`}>{text.length}/{MAX_CHARS}</span>
       )}
       {generating && (
-        <button type="button" data-testid="composer-stop" onClick={onStop}>Stop</button>
+        <button type="button" data-testid="composer-stop"
+                onClick={() => { onStop(); inputRef.current?.focus(); }}>Stop</button>
       )}
-      <button type="button" data-testid="composer-send" disabled={empty || tooLong} onClick={submit}>Send</button>
+      <button type="button" className="primary" data-testid="composer-send" disabled={empty || tooLong}
+              onClick={submit}>Send</button>
     </div>
   );
 }

@@ -1,5 +1,5 @@
-// The HTTP side: login, token refresh, threads, history, sending and cancelling.
-import type { Envelope, Thread } from "./types";
+// The HTTP side: login, token refresh, threads, history, sending and cancelling, listings.
+import type { Enquiry, Envelope, ListingDetail, Thread } from "./types";
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -104,4 +104,33 @@ export async function sendMessage(token: string, threadId: string, text: string,
 
 export async function cancelTurn(token: string, threadId: string): Promise<void> {
   await call(`/api/chat/threads/${threadId}/cancel/`, { method: "POST", body: "{}", token });
+}
+
+export async function getThread(token: string, threadId: string): Promise<Thread> {
+  return call<Thread>(`/api/chat/threads/${threadId}/`, { token });
+}
+
+export async function renameThread(token: string, threadId: string, title: string): Promise<Thread> {
+  return call<Thread>(`/api/chat/threads/${threadId}/`, {
+    method: "PATCH", body: JSON.stringify({ title }), token,
+  });
+}
+
+export async function deleteThread(token: string, threadId: string): Promise<void> {
+  await call(`/api/chat/threads/${threadId}/`, { method: "DELETE", token });
+}
+
+export async function listingDetail(token: string, listingId: number): Promise<ListingDetail> {
+  return call<ListingDetail>(`/api/listings/${listingId}/`, { token });
+}
+
+export async function myEnquiries(token: string, listingId: number): Promise<Enquiry[]> {
+  return (await call<{ enquiries: Enquiry[] }>(`/api/listings/${listingId}/enquiries/`, { token }))
+    .enquiries;
+}
+
+export async function sendEnquiry(token: string, listingId: number, message: string): Promise<Enquiry> {
+  return call<Enquiry>(`/api/listings/${listingId}/enquiries/`, {
+    method: "POST", body: JSON.stringify({ message }), token,
+  });
 }

@@ -72,3 +72,36 @@ test("a failed turn becomes an error bubble offering to send the message again",
   const error = visibleBubbles(state)[1];
   expect(error).toMatchObject({ role: "error", text: "Too slow.", retryText: "find a villa" });
 });
+
+test("stored bubbles carry their time; sending and streaming ones have none yet", () => {
+  const stamped = { ...user(1, "hi"), ts: "2026-12-01T10:00:00Z" };
+  let state = apply(emptyChat, stamped, ephemeral("token", { text: "Hel", offset: 0 }, 1));
+  state = chatReducer(state, { kind: "optimistic", clientMsgId: "x", text: "more" });
+  expect(visibleBubbles(state).map((b) => b.ts)).toEqual(["2026-12-01T10:00:00Z", null, null]);
+});
+
+test("a reply starting, arriving, stopping or failing is announced; history is not", () => {
+  const loaded = chatReducer(emptyChat, { kind: "history", events: [user(1, "hi"), reply(2, 1, "old")] });
+  expect(loaded.announcement).toBeNull();
+  let state = apply(loaded, user(3, "again"));
+  expect(state.announcement).toBeNull(); // the person's own message is not news to them
+  state = apply(state, ephemeral("token", { text: "Hel", offset: 0 }, 3));
+  expect(state.announcement).toEqual({ n: 1, kind: "replying", text: "" });
+  state = apply(state, ephemeral("token", { text: "lo", offset: 3 }, 3));
+  expect(state.announcement?.n).toBe(1); // not once per piece
+  state = apply(state, reply(4, 3, "Hello"));
+  expect(state.announcement).toEqual({ n: 2, kind: "replied", text: "Hello" });
+  const stopped = durable(6, "assistant_message", { message_id: "m6", text: "Hal",
+    recommendations: [], agent: null, degraded: false, cancelled: true }, 5);
+  state = apply(state, user(5, "go"), stopped);
+  expect(state.announcement).toEqual({ n: 3, kind: "stopped", text: "Hal" });
+  state = apply(state, user(7, "x"), durable(8, "turn_failed",
+    { code: "deadline_exceeded", message: "It took too long.", retryable: true }, 7));
+  expect(state.announcement).toEqual({ n: 4, kind: "failed", text: "It took too long." });
+});
+
+test("a long reply is announced cut short", () => {
+  const long = "a".repeat(1000);
+  const state = apply(emptyChat, user(1, "hi"), reply(2, 1, long));
+  expect(state.announcement?.text).toBe(`${"a".repeat(600)}…`);
+});

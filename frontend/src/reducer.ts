@@ -20,6 +20,17 @@ export interface Bubble {
   cancelled: boolean;
   degraded: boolean;
   retryText: string | null;
+  /** When it was stored (ISO-8601); null while it is being sent or streamed. */
+  ts: string | null;
+}
+
+/** What a screen reader is told of the conversation's last change: what happened (worded by
+ * the page, in its language) and the text it concerns; `n` counts them, so the same news told
+ * twice is announced twice. */
+export interface Announcement {
+  n: number;
+  kind: "replying" | "replied" | "stopped" | "failed";
+  text: string;
 }
 
 export interface ChatState {
@@ -29,11 +40,15 @@ export interface ChatState {
   streams: Record<number, string>;
   typing: number[];
   needsResync: boolean;
+  announcement: Announcement | null;
 }
 
 export const emptyChat: ChatState = {
   lastSeq: 0, durable: [], pending: [], streams: {}, typing: [], needsResync: false,
+  announcement: null,
 };
+
+const ANNOUNCED_CHARS = 600;
 
 export type ChatAction =
   | { kind: "reset" }
@@ -45,10 +60,14 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.kind) {
     case "reset":
       return emptyChat;
-    case "history":
+    case "history": // what was already there is not news: nothing is announced
       return action.events.reduce(applyFrame, { ...state, needsResync: false });
-    case "frame":
-      return applyFrame(state, action.envelope);
+    case "frame": {
+      const next = applyFrame(state, action.envelope);
+      const told = news(state, next);
+      if (told === null) return next;
+      return { ...next, announcement: { n: (state.announcement?.n ?? 0) + 1, ...told } };
+    }
     case "optimistic":
       if (state.pending.some((b) => b.key === action.clientMsgId)) return state;
       return {
@@ -87,7 +106,9 @@ function applyDurable(state: ChatState, envelope: Envelope): ChatState {
   if (envelope.event === "user_message") {
     const p = envelope.payload as unknown as UserMessagePayload;
     next.pending = state.pending.filter((b) => b.key !== p.client_msg_id);
-    next.durable = [...state.durable, bubble("user", p.message_id, seq, p.text)];
+    next.durable = [...state.durable, bubble("user", p.message_id, seq, p.text, {
+      ts: envelope.ts,
+    })];
     return next;
   }
   const turn = envelope.in_reply_to;
@@ -99,15 +120,33 @@ function applyDurable(state: ChatState, envelope: Envelope): ChatState {
     const p = envelope.payload as unknown as AssistantMessagePayload;
     next.durable = [...state.durable, bubble("assistant", p.message_id, seq, p.text, {
       inReplyTo: turn, cards: p.recommendations, cancelled: p.cancelled, degraded: p.degraded,
+      ts: envelope.ts,
     })];
   } else if (envelope.event === "turn_failed") {
     const p = envelope.payload as unknown as TurnFailedPayload;
     const asked = state.durable.find((b) => b.seq === turn);
     next.durable = [...state.durable, bubble("error", `failed-${seq}`, seq, p.message, {
-      inReplyTo: turn, retryText: p.retryable && asked ? asked.text : null,
+      inReplyTo: turn, retryText: p.retryable && asked ? asked.text : null, ts: envelope.ts,
     })];
   }
   return next;
+}
+
+/** What changed for a person who cannot see it: a reply starting, arriving, stopping, failing. */
+function news(before: ChatState, after: ChatState): Omit<Announcement, "n"> | null {
+  const added = after.durable.slice(before.durable.length);
+  const last = added[added.length - 1];
+  if (last?.role === "assistant") {
+    return { kind: last.cancelled ? "stopped" : "replied", text: cut(last.text) };
+  }
+  if (last?.role === "error") return { kind: "failed", text: last.text };
+  const started = Object.keys(after.streams).some((turn) => !(turn in before.streams));
+  if (started) return { kind: "replying", text: "" };
+  return null;
+}
+
+function cut(text: string): string {
+  return text.length > ANNOUNCED_CHARS ? `${text.slice(0, ANNOUNCED_CHARS)}…` : text;
 }
 
 function isAnswered(state: ChatState, turn: number): boolean {
@@ -118,7 +157,7 @@ function bubble(role: Bubble["role"], key: string, seq: number | null, text: str
                 extra: Partial<Bubble> = {}): Bubble {
   return {
     key, role, seq, text, inReplyTo: null, cards: [], pending: false, streaming: false,
-    cancelled: false, degraded: false, retryText: null, ...extra,
+    cancelled: false, degraded: false, retryText: null, ts: null, ...extra,
   };
 }
 

@@ -93,3 +93,22 @@ export interface ErrorPayload {
   message: string;
   retryable: boolean;
 }
+
+export interface ListingFact {
+  key: string;
+  value: unknown;
+}
+
+/** GET /api/listings/<id>/: the card with its description, pictures and facts. */
+export interface ListingDetail extends RecItem {
+  description: string;
+  images: { url: string; view: string }[];
+  facts: ListingFact[];
+}
+
+export interface Enquiry {
+  enquiry_id: number;
+  listing_id: number;
+  message: string;
+  created_at: string;
+}

@@ -1,6 +1,10 @@
 """The web chat in a real browser (Debian's Chromium, driven by Playwright) against a live
 stack whose LLM is the suite's OpenAI-compatible server, so tests can script slow streams,
-cards and failures. Access tokens live 10 s here, so every test also exercises renewal."""
+cards and failures. Access tokens live 10 s here, so every test also exercises renewal.
+
+Every test that uses `page` runs twice: on a phone (390 by 844, touch) and on a desktop
+(1280 by 800). axe-core (from the web chat's npm dev dependencies, nothing fetched at run time)
+is loaded into every page, for the accessibility checks."""
 
 from __future__ import annotations
 
@@ -23,6 +27,12 @@ from tests.integration.stack import ROOT, LiveStack, running_stack
 T = TypeVar("T")
 
 CHROMIUM = "/usr/bin/chromium"
+AXE_SCRIPT = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+PHONE_MAX_WIDTH = 767
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "e2e-password"
 ACCESS_TTL_SECS = 10
@@ -112,21 +122,46 @@ def person(django_db_blocker: Any) -> str:
     return name
 
 
+@pytest.fixture(params=list(VIEWPORTS))
+def device(request: pytest.FixtureRequest) -> str:
+    """The screen the test runs on: "phone" or "desktop"."""
+    return str(request.param)
+
+
 @pytest.fixture
-def page(e2e_stack: LiveStack, person: str, browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(base_url=e2e_stack.url, viewport={"width": 1200, "height": 800})
+def fresh_page(e2e_stack: LiveStack, browser: Browser, device: str) -> Iterator[Page]:
+    """A new browser tab at the log-in page, on the test's device, with axe-core loaded."""
+    assert AXE_SCRIPT.exists(), "axe-core is missing: run `make frontend` (make test does)"
+    context = browser.new_context(base_url=e2e_stack.url, **VIEWPORTS[device])
+    context.add_init_script(path=str(AXE_SCRIPT))  # a debugger script: the page's CSP allows it
     page = context.new_page()
     page.goto("/")
-    page.get_by_test_id("login-username").fill(person)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
     yield page
     context.close()
 
 
+@pytest.fixture
+def page(fresh_page: Page, person: str) -> Page:
+    """Logged in as a new person, connected."""
+    log_in(fresh_page, person)
+    return fresh_page
+
+
+def log_in(page: Page, person: str) -> None:
+    page.get_by_test_id("login-username").fill(person)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
+
+
+def is_phone(page: Page) -> bool:
+    size = page.viewport_size
+    return size is not None and size["width"] <= PHONE_MAX_WIDTH
+
+
 def screenshot(page: Page, name: str) -> Path:
+    """docs/screenshots/<name>-phone.png or <name>-desktop.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    path = SCREENSHOTS / f"{name}-{'phone' if is_phone(page) else 'desktop'}.png"
     page.screenshot(path=str(path))
     return path

@@ -12,7 +12,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from catalog.models import Listing
 from tests.e2e.conftest import off_the_browsers_loop
-from tests.e2e.test_web_chat import send
+from tests.e2e.helpers import send
 from tests.fake_llm import Behaviour, FakeLLM
 
 HOSTILE_TITLE = "<img src=x onerror=\"window.__pwned='title'\">Fiat Panda"

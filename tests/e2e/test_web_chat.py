@@ -8,12 +8,8 @@ import time
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ACCESS_TTL_SECS, screenshot
+from tests.e2e.helpers import send
 from tests.fake_llm import Behaviour, FakeLLM
-
-
-def send(page: Page, text: str) -> None:
-    page.get_by_test_id("composer-input").fill(text)
-    page.get_by_test_id("composer-input").press("Enter")
 
 
 def stored_replies(page: Page) -> list[str]:

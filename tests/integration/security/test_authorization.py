@@ -87,11 +87,19 @@ def http_calls(thread_id: str) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("POST", "/api/chat/threads/", {}),
         ("GET", f"/api/chat/threads/{thread_id}/events/", None),
         ("POST", f"/api/chat/threads/{thread_id}/cancel/", {}),
+        ("GET", f"/api/chat/threads/{thread_id}/", None),
+        ("PATCH", f"/api/chat/threads/{thread_id}/", {"title": "renamed"}),
+        # The catalog is everyone's to read; enquiries are each person's own.
+        ("GET", f"/api/listings/{LISTING}/", None),
+        ("GET", f"/api/listings/{LISTING}/enquiries/", None),
+        ("POST", f"/api/listings/{LISTING}/enquiries/", {"message": "Is it free?"}),
+        ("DELETE", f"/api/chat/threads/{thread_id}/", None),  # last: it ends the thread
     ]
 
 
-OWNER_STATUS = [202, 200, 201, 200, 202]
-OUTSIDER_STATUS = [404, 200, 201, 404, 404]
+LISTING = 1
+OWNER_STATUS = [202, 200, 201, 200, 202, 200, 200, 200, 200, 201, 204]
+OUTSIDER_STATUS = [404, 200, 201, 404, 404, 404, 404, 200, 200, 201, 404]
 
 
 def _call(
@@ -104,10 +112,12 @@ def _call(
 def test_the_owner_may_do_everything(
     live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
 ) -> None:
-    statuses = [_call(live_stack, owner[1], *call).status_code for call in http_calls(new_thread)]
-    assert statuses == OWNER_STATUS
     with live_stack.socket(new_thread, owner[1]) as ws:
         assert ws.frame()["event"] == "connected"
+    statuses = [_call(live_stack, owner[1], *call).status_code for call in http_calls(new_thread)]
+    assert statuses == OWNER_STATUS
+    with live_stack.socket(new_thread, owner[1]) as ws:  # deleted by the last call
+        assert ws.close_code() == 4404
 
 
 def test_another_user_sees_nothing_of_the_owners_thread(
