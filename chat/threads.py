@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from chat.errors import ThreadForbidden, ThreadNotFound
 from chat.models import Thread
+from chat.publishing import publish_control
 
 
 def thread_access(user_id: int, thread_id: UUID | str) -> Thread:
@@ -65,12 +66,16 @@ def thread_rename(user_id: int, thread_id: UUID | str, title: str) -> Thread:
 
 def thread_delete(user_id: int, thread_id: UUID | str) -> None:
     """Delete the caller's thread with its events and turns (CASCADE): from now on it is 404
-    over HTTP and 4404 on a new socket. Raises ThreadNotFound (someone else's thread too)."""
+    over HTTP and 4404 on a socket, those already open closed at once (each web process's hub
+    is told; its audit would find it within seconds anyway). Raises ThreadNotFound (someone
+    else's thread too)."""
     with transaction.atomic():
         # Locked first, so a message being accepted into it either commits before the delete
         # (and goes with it) or finds no thread.
         thread = _locked_owned(user_id, thread_id)
+        deleted = thread.pk
         thread.delete()
+        transaction.on_commit(lambda: publish_control("thread_deleted", deleted))
 
 
 def _locked_owned(user_id: int, thread_id: UUID | str) -> Thread:

@@ -116,3 +116,14 @@ def test_deleting_a_thread_mid_turn_leaves_the_worker_serving_others(
         send(live_stack, owner[1], other, "and another")
         frames = ws.until(typing_off, timeout=30)
     assert any(f["event"] == "assistant_message" for f in frames)
+
+
+def test_a_socket_open_on_a_deleted_thread_closes_4404_at_once(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.socket(new_thread, owner[1]) as ws:
+        assert ws.frame()["event"] == "connected"
+        with live_stack.client(owner[1]) as http:
+            assert http.delete(f"/api/chat/threads/{new_thread}/").status_code == 204
+        # Told through the hub, well before its 5 s audit would find the thread gone.
+        assert ws.close_code(timeout=2) == 4404
