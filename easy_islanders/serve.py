@@ -7,24 +7,19 @@ away), so on SIGTERM/SIGINT every chat socket of this process is closed with 100
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
-from types import FrameType
+import socket
 
 import uvicorn
 
 
 class Server(uvicorn.Server):
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if not self.should_exit:
-            asyncio.get_event_loop().create_task(_close_sockets())
-        super().handle_exit(sig, frame)
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Before uvicorn's own shutdown, which would close them with 1012.
+        from chat.socket_registry import registry
 
-
-async def _close_sockets() -> None:
-    from chat.socket_registry import registry
-
-    await registry.close_all()
+        await registry.close_all()
+        await super().shutdown(sockets)
 
 
 def main() -> None:

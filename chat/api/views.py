@@ -147,7 +147,9 @@ class ThreadEventsView(APIView):
         page: dict[str, Any] = {
             "ok": True,
             "events": [durable_envelope(e) for e in events[:limit]],
-            "head_seq": thread.head_seq,
+            # Read after the thread: events stored in between would otherwise lie past the
+            # page's head.
+            "head_seq": max(thread.head_seq, events[-1].seq if events else 0),
             "has_more": len(events) > limit,
         }
         return Response(page)
