@@ -1,16 +1,19 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent, MouseEvent, RefObject } from "react";
+import { useTranslation } from "react-i18next";
 import {
   ApiError, cancelTurn, createThread, deleteThread, forgetSession, getThread, history,
   listingDetail, listThreads, login, myEnquiries, newId, refreshAccess, renameThread,
   sendEnquiry, sendMessage, storedRefresh,
 } from "./api";
 import { fullTime, messageTime } from "./format";
+import { badgeText, currentLanguage, errorText, formatNumber, formatPrice } from "./i18n";
+import { LanguagePicker } from "./LanguagePicker";
 import { ListingPanel } from "./ListingPanel";
 import type { ListingApi } from "./ListingPanel";
 import { ReplyText } from "./Markdown";
 import { chatReducer, emptyChat, isGenerating, visibleBubbles } from "./reducer";
-import type { Announcement, Bubble } from "./reducer";
+import type { Bubble } from "./reducer";
 import { listingInLocation, listingLocation } from "./route";
 import { browserSocket, ChatConnection } from "./socket";
 import type { ConnectionState } from "./socket";
@@ -24,6 +27,7 @@ const CLOCK_TICK_MS = 30_000;
 const STICK_TO_BOTTOM_PX = 80;
 
 export function App() {
+  const { t } = useTranslation();
   const [token, setToken] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(storedRefresh() !== null);
   useVisualViewport();
@@ -34,12 +38,13 @@ export function App() {
       setRestoring(false);
     });
   }, [restoring]);
-  if (restoring) return <p className="loading" role="status">Loading…</p>;
+  if (restoring) return <p className="loading" role="status">{t("app.loading")}</p>;
   if (!token) return <Login onLoggedIn={setToken} />;
   return <Chat initialToken={token} onLoggedOut={() => { forgetSession(); setToken(null); }} />;
 }
 
 function Login({ onLoggedIn }: { onLoggedIn: (token: string) => void }) {
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -50,7 +55,7 @@ function Login({ onLoggedIn }: { onLoggedIn: (token: string) => void }) {
       const session = await login(String(form.get("username")), String(form.get("password")));
       onLoggedIn(session.access);
     } catch (caught) {
-      setError(caught instanceof ApiError ? "Wrong username or password." : "Cannot reach the server.");
+      setError(t(caught instanceof ApiError ? "login.wrongPassword" : "login.unreachable"));
     } finally {
       setBusy(false);
     }
@@ -58,12 +63,13 @@ function Login({ onLoggedIn }: { onLoggedIn: (token: string) => void }) {
   return (
     <main className="login-page">
       <form className="login" onSubmit={submit}>
-        <h1>Easy Islanders</h1>
-        <p>Homes, cars, services and things to do in North Cyprus.</p>
-        <label>Username <input name="username" data-testid="login-username" autoComplete="username" required /></label>
-        <label>Password <input name="password" type="password" data-testid="login-password" autoComplete="current-password" required /></label>
+        <LanguagePicker />
+        <h1>{t("app.name")}</h1>
+        <p>{t("app.tagline")}</p>
+        <label>{t("login.username")} <input name="username" data-testid="login-username" autoComplete="username" required /></label>
+        <label>{t("login.password")} <input name="password" type="password" data-testid="login-password" autoComplete="current-password" required /></label>
         {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" className="primary" data-testid="login-submit" disabled={busy}>Log in</button>
+        <button type="submit" className="primary" data-testid="login-submit" disabled={busy}>{t("login.submit")}</button>
       </form>
     </main>
   );
@@ -72,6 +78,7 @@ function Login({ onLoggedIn }: { onLoggedIn: (token: string) => void }) {
 interface Toast { id: string; text: string }
 
 function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut: () => void }) {
+  const { t, i18n } = useTranslation();
   const token = useRef(initialToken);
   const [threads, dispatchThreads] = useReducer(threadsReducer, []);
   const threadsRef = useRef(threads);
@@ -82,7 +89,9 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
   chatRef.current = chat;
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const connectionRef = useRef<ChatConnection | null>(null);
-  const outbox = useRef<{ clientMsgId: string; text: string; threadId: string }[]>([]);
+  const outbox = useRef<{
+    clientMsgId: string; text: string; threadId: string; language: string;
+  }[]>([]);
   const flushing = useRef(false);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const now = useClock();
@@ -125,8 +134,8 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       if (list.length === 0) list = [await authed(createThread)];
       dispatchThreads({ kind: "loaded", threads: list });
       setThreadId((current) => current ?? list[0]?.thread_id ?? null);
-    })().catch(() => toast("Cannot load your conversations."));
-  }, [authed, toast]);
+    })().catch(() => toast(t("threads.loadFailed")));
+  }, [authed, toast, t]);
 
   useEffect(() => { composerInput.current?.focus(); }, []);
 
@@ -159,13 +168,14 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       while (outbox.current.length > 0 && navigator.onLine) {
         const next = outbox.current[0]!;
         try {
-          await sendMessage(token.current, next.threadId, next.text, next.clientMsgId);
+          await sendMessage(token.current, next.threadId, next.text, next.clientMsgId,
+                            next.language);
           outbox.current.shift();
         } catch (caught) {
           if (caught instanceof ApiError && caught.status === 401 && (await refresh())) continue;
           if (caught instanceof ApiError && caught.status < 500 && caught.status !== 429) {
             outbox.current.shift(); // refused for good (too long, say): say why, drop it
-            toast(caught.message);
+            toast(errorText(caught.code, caught.message, t));
             continue;
           }
           break; // offline or the server is away: try again when back
@@ -174,7 +184,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
     } finally {
       flushing.current = false;
     }
-  }, [refresh, toast]);
+  }, [refresh, toast, t]);
 
   // One socket per open thread, resuming from the last seq we hold.
   useEffect(() => {
@@ -195,16 +205,16 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
         if (envelope.event === "connected") void flush();
       },
       onState: (state) => active && setConnection(state),
-      onNotice: toast,
+      onNotice: (notice) => toast(t(`notice.${notice}`)),
       open: browserSocket,
       newId,
     });
     connectionRef.current = conn;
     void loadHistory(threadId).then(() => active && conn.start(), (caught: unknown) => {
       if (!active) return;
-      toast(caught instanceof ApiError && caught.status === 404
-        ? "This conversation is not available."
-        : "Cannot load this conversation.");
+      toast(t(caught instanceof ApiError && caught.status === 404
+        ? "notice.threadUnavailable"
+        : "threads.loadOneFailed"));
     });
     const offline = () => conn.wentOffline();
     const online = () => { conn.cameOnline(); void flush(); };
@@ -216,7 +226,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
     };
-  }, [threadId, refresh, loadHistory, flush, toast, noteActivity]);
+  }, [threadId, refresh, loadHistory, flush, toast, noteActivity, t]);
 
   useEffect(() => {
     if (chat.needsResync && threadId) void loadHistory(threadId).catch(() => undefined);
@@ -226,16 +236,17 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
     if (!threadId) return;
     const clientMsgId = newId();
     dispatch({ kind: "optimistic", clientMsgId, text });
-    outbox.current.push({ clientMsgId, text, threadId });
+    // The language the person reads the chat in is the one the reply should be in.
+    outbox.current.push({ clientMsgId, text, threadId, language: currentLanguage(i18n) });
     void flush();
-  }, [threadId, flush]);
+  }, [threadId, flush, i18n]);
 
   const stop = useCallback(() => {
     if (!threadId) return;
     if (!connectionRef.current?.send({ type: "cancel" })) {
-      void cancelTurn(token.current, threadId).catch(() => toast("Could not stop the reply."));
+      void cancelTurn(token.current, threadId).catch(() => toast(t("notice.stopFailed")));
     }
-  }, [threadId, toast]);
+  }, [threadId, toast, t]);
 
   // --- The conversation list (a drawer on a narrow screen) ---------------------------------
 
@@ -268,7 +279,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       dispatchThreads({ kind: "upsert", thread });
       openThread(thread.thread_id);
     } catch {
-      toast("Could not start a new conversation.");
+      toast(t("threads.newFailed"));
     }
   }
 
@@ -277,7 +288,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       const thread = await authed((access) => renameThread(access, id, title));
       dispatchThreads({ kind: "upsert", thread });
     } catch {
-      toast("Could not rename the conversation.");
+      toast(t("threads.renameFailed"));
     }
   }
 
@@ -286,13 +297,13 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       await authed((access) => deleteThread(access, id));
     } catch (caught) {
       if (!(caught instanceof ApiError && caught.status === 404)) {
-        toast("Could not delete the conversation.");
+        toast(t("threads.deleteFailed"));
         return;
       }
     }
     const next = nextAfterDelete(threadsRef.current, id);
     dispatchThreads({ kind: "deleted", threadId: id });
-    toast("Conversation deleted.");
+    toast(t("threads.deleted"));
     if (id === threadId) {
       if (next) setThreadId(next);
       else await newThread();
@@ -357,7 +368,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
     <>
       <div className={`chat${drawerOpen ? " drawer-open" : ""}`} inert={listingId !== null}
            onKeyDown={keyDown}>
-        <nav className="threads" id="threads" aria-label="Conversations">
+        <nav className="threads" id="threads" aria-label={t("threads.label")}>
           <ThreadList threads={threads} current={threadId} now={now} newButton={newThreadButton}
                       onOpen={openThread} onNew={() => void newThread()} onRename={rename}
                       onDelete={remove} onLogOut={onLoggedOut} />
@@ -368,13 +379,13 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
             <button type="button" ref={menuButton} className="menu" data-testid="threads-toggle"
                     aria-expanded={drawerOpen} aria-controls="threads"
                     onClick={() => setDrawerOpen(true)}>
-              <span aria-hidden="true">☰</span><span className="sr-only">Conversations</span>
+              <span aria-hidden="true">☰</span><span className="sr-only">{t("threads.label")}</span>
             </button>
-            <h1 className="thread-heading" data-testid="thread-heading">{threadTitle(current)}</h1>
+            <h1 className="thread-heading" data-testid="thread-heading">{threadTitle(current, t)}</h1>
           </header>
           <div className="connection" data-testid="connection-status" data-state={connection}
-               role="status">{CONNECTION_WORDS[connection]}</div>
-          <ol className="messages" aria-label="Messages" ref={list.ref} onScroll={list.onScroll}>
+               role="status">{t(`connection.${connection}`)}</div>
+          <ol className="messages" aria-label={t("chatView.messages")} ref={list.ref} onScroll={list.onScroll}>
             {bubbles.map((b) => (
               <Message key={b.key} bubble={b} now={now} onRetry={send} onOpenCard={openListing} />
             ))}
@@ -383,7 +394,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
             {typing && (
               <div className="typing" data-testid="typing-indicator">
                 <span className="dot" /><span className="dot" /><span className="dot" />
-                <span className="sr-only">The assistant is typing</span>
+                <span className="sr-only">{t("message.typing")}</span>
               </div>
             )}
           </div>
@@ -391,34 +402,23 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
         </main>
       </div>
       <div className="sr-only" aria-live="polite" data-testid="announcer">
-        {chat.announcement && <p key={chat.announcement.n}>{announced(chat.announcement)}</p>}
+        {chat.announcement && (
+          <p key={chat.announcement.n}>
+            {t(`announce.${chat.announcement.kind}`, { text: chat.announcement.text }).trim()}
+          </p>
+        )}
       </div>
       {listingId !== null && (
         <ListingPanel listingId={listingId} api={listingApi} onClose={closeListing} />
       )}
       <div className="toasts">
-        {toasts.map((t) => <div key={t.id} className="toast" data-testid="toast" role="alert">{t.text}</div>)}
+        {toasts.map((item) => (
+          <div key={item.id} className="toast" data-testid="toast" role="alert">{item.text}</div>
+        ))}
       </div>
     </>
   );
 }
-
-function announced({ kind, text }: Announcement): string {
-  switch (kind) {
-    case "replying": return "The assistant is replying…";
-    case "replied": return `The assistant replied: ${text}`;
-    case "stopped": return `Reply stopped. ${text}`.trim();
-    case "failed": return `The reply failed: ${text}`;
-  }
-}
-
-const CONNECTION_WORDS: Record<ConnectionState, string> = {
-  connecting: "Connecting…",
-  connected: "Connected",
-  reconnecting: "Reconnecting…",
-  offline: "You are offline. Messages will be sent when you are back.",
-  expired: "Your session expired. Renewing…",
-};
 
 /** A clock for relative times, ticking often enough for "5 minutes ago" to stay true. */
 function useClock(): Date {
@@ -467,9 +467,12 @@ function Message({ bubble, now, onRetry, onOpenCard }: {
   bubble: Bubble; now: Date; onRetry: (text: string) => void;
   onOpenCard: (card: RecItem, opener: HTMLElement) => void;
 }) {
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
   const time = bubble.ts && (
-    <time className="msg-time" dateTime={bubble.ts} title={fullTime(bubble.ts)} data-testid="message-time">
-      {messageTime(bubble.ts, now)}
+    <time className="msg-time" dateTime={bubble.ts} title={fullTime(bubble.ts, language)}
+          data-testid="message-time">
+      {messageTime(bubble.ts, now, language)}
     </time>
   );
   if (bubble.role === "error") {
@@ -477,7 +480,7 @@ function Message({ bubble, now, onRetry, onOpenCard }: {
       <li className="bubble error" data-testid="message-error" data-seq={bubble.seq ?? undefined} tabIndex={0}>
         <p>{bubble.text}</p>
         {bubble.retryText && (
-          <button type="button" onClick={() => onRetry(bubble.retryText as string)}>Retry</button>
+          <button type="button" onClick={() => onRetry(bubble.retryText as string)}>{t("message.retry")}</button>
         )}
         {time}
       </li>
@@ -489,20 +492,22 @@ function Message({ bubble, now, onRetry, onOpenCard }: {
         data-testid={testId} data-seq={bubble.seq ?? undefined}
         data-streaming={bubble.streaming || undefined} tabIndex={0}>
       {bubble.role === "user" ? <p className="plain">{bubble.text}</p> : <ReplyText text={bubble.text} />}
-      {bubble.cancelled && <p className="note">(stopped)</p>}
-      {bubble.degraded && <p className="note">Answered by the offline assistant.</p>}
+      {bubble.cancelled && <p className="note">{t("message.stopped")}</p>}
+      {bubble.degraded && <p className="note">{t("message.degraded")}</p>}
       {bubble.cards.length > 0 && (
-        <ul className="cards" aria-label="Recommendations">
+        <ul className="cards" aria-label={t("chatView.recommendations")}>
           {bubble.cards.map((c) => <li key={c.id}><Card card={c} onOpen={onOpenCard} /></li>)}
         </ul>
       )}
-      {bubble.pending && <span className="msg-time">Sending…</span>}
+      {bubble.pending && <span className="msg-time">{t("chatView.sending")}</span>}
       {time}
     </li>
   );
 }
 
 function Card({ card, onOpen }: { card: RecItem; onOpen: (card: RecItem, opener: HTMLElement) => void }) {
+  const { t, i18n } = useTranslation();
+  const perPerson = card.metadata.per_person === true;
   function click(event: MouseEvent<HTMLAnchorElement>) {
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return; // a new tab
     event.preventDefault();
@@ -513,9 +518,9 @@ function Card({ card, onOpen }: { card: RecItem; onOpen: (card: RecItem, opener:
       <img src={card.image_url} alt="" width={320} height={200} loading="lazy" />
       <strong>{card.title}</strong>
       <span>{card.subtitle}</span>
-      <span className="price">{card.price_display}</span>
+      <span className="price">{formatPrice(card.price, perPerson, t, currentLanguage(i18n))}</span>
       {card.badges.length > 0 && (
-        <span className="badges">{card.badges.map((b) => <span key={b} className="badge">{b}</span>)}</span>
+        <span className="badges">{card.badges.map((b) => <span key={b} className="badge">{badgeText(b, t)}</span>)}</span>
       )}
     </a>
   );
@@ -525,6 +530,8 @@ function Composer({ onSend, onStop, generating, inputRef }: {
   onSend: (text: string) => void; onStop: () => void; generating: boolean;
   inputRef: RefObject<HTMLTextAreaElement | null>;
 }) {
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
   const [text, setText] = useState("");
   const tooLong = text.length > MAX_CHARS;
   const empty = text.trim().length === 0;
@@ -542,17 +549,19 @@ function Composer({ onSend, onStop, generating, inputRef }: {
   return (
     <div className="composer">
       <textarea data-testid="composer-input" value={text} rows={2} ref={inputRef}
-                placeholder="Ask for a flat, a car, a plumber, a place to eat…"
-                aria-label="Your message" onChange={(e) => setText(e.target.value)} onKeyDown={keyDown} />
+                placeholder={t("composer.placeholder")}
+                aria-label={t("composer.label")} onChange={(e) => setText(e.target.value)} onKeyDown={keyDown} />
       {text.length > MAX_CHARS * 0.8 && (
-        <span className={`counter${tooLong ? " over" : ""}`}>{text.length}/{MAX_CHARS}</span>
+        <span className={`counter${tooLong ? " over" : ""}`}>{t("composer.counter", {
+          used: formatNumber(text.length, language), max: formatNumber(MAX_CHARS, language),
+        })}</span>
       )}
       {generating && (
         <button type="button" data-testid="composer-stop"
-                onClick={() => { onStop(); inputRef.current?.focus(); }}>Stop</button>
+                onClick={() => { onStop(); inputRef.current?.focus(); }}>{t("composer.stop")}</button>
       )}
       <button type="button" className="primary" data-testid="composer-send" disabled={empty || tooLong}
-              onClick={submit}>Send</button>
+              onClick={submit}>{t("composer.send")}</button>
     </div>
   );
 }

@@ -4,8 +4,11 @@
 // back to the card that opened it.
 import { useEffect, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent } from "react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { ApiError } from "./api";
 import { factLabel, factValue, fullTime } from "./format";
+import { badgeText, currentLanguage, formatPrice } from "./i18n";
 import type { Enquiry, ListingDetail } from "./types";
 
 const ENQUIRY_MAX_CHARS = 2000;
@@ -25,6 +28,7 @@ type Loaded =
 export function ListingPanel({ listingId, api, onClose }: {
   listingId: number; api: ListingApi; onClose: () => void;
 }) {
+  const { t } = useTranslation();
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
   const closeButton = useRef<HTMLButtonElement>(null);
 
@@ -49,7 +53,7 @@ export function ListingPanel({ listingId, api, onClose }: {
     }
   }
 
-  const title = loaded.state === "ready" ? loaded.listing.title : "Listing";
+  const title = loaded.state === "ready" ? loaded.listing.title : t("listing.fallbackTitle");
   return (
     <div className="panel-layer">
       <div className="scrim" aria-hidden="true" onClick={onClose} />
@@ -58,7 +62,7 @@ export function ListingPanel({ listingId, api, onClose }: {
         <div className="panel-bar">
           <button type="button" ref={closeButton} className="close" data-testid="listing-close"
                   onClick={onClose}>
-            <span aria-hidden="true">←</span> Back to the conversation
+            <span aria-hidden="true">←</span> {t("listing.back")}
           </button>
         </div>
         {loaded.state === "ready" ? (
@@ -67,9 +71,9 @@ export function ListingPanel({ listingId, api, onClose }: {
           <div className="panel-body">
             <h2 id="listing-title">{title}</h2>
             <p role={loaded.state === "loading" ? "status" : "alert"}>
-              {loaded.state === "loading" && "Loading the listing…"}
-              {loaded.state === "missing" && "This listing is no longer available."}
-              {loaded.state === "failed" && "The listing could not be loaded. Try again soon."}
+              {loaded.state === "loading" && t("listing.loading")}
+              {loaded.state === "missing" && t("listing.missing")}
+              {loaded.state === "failed" && t("listing.failed")}
             </p>
           </div>
         )}
@@ -79,26 +83,29 @@ export function ListingPanel({ listingId, api, onClose }: {
 }
 
 function ListingBody({ listing, api }: { listing: ListingDetail; api: ListingApi }) {
-  const period = listing.price.period;
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
+  const perPerson = listing.facts.some((f) => f.key === "per_person" && f.value === true);
   return (
     <div className="panel-body">
-      <ul className="gallery" aria-label={`Pictures of ${listing.title}`} tabIndex={0}>
+      <ul className="gallery" aria-label={t("listing.pictures", { title: listing.title })} tabIndex={0}>
         {listing.images.map((image, i) => (
           <li key={image.url}>
             <img src={image.url} width={320} height={200}
-                 alt={`Picture ${i + 1} of ${listing.images.length}: ${VIEW_WORDS[image.view] ?? image.view}`} />
+                 alt={t("listing.picture", {
+                   n: i + 1, count: listing.images.length, view: viewWords(image.view, t),
+                 })} />
           </li>
         ))}
       </ul>
       <h2 id="listing-title">{listing.title}</h2>
       <p className="place">{listing.area}, {listing.city}</p>
       <p className="price" data-testid="listing-price">
-        {listing.price_display}
-        {period && <span className="period"> ({PERIOD_WORDS[period] ?? period})</span>}
+        {formatPrice(listing.price, perPerson, t, language)}
       </p>
       {listing.badges.length > 0 && (
-        <ul className="badges" aria-label="Highlights">
-          {listing.badges.map((b) => <li key={b} className="badge">{b}</li>)}
+        <ul className="badges" aria-label={t("listing.highlights")}>
+          {listing.badges.map((b) => <li key={b} className="badge">{badgeText(b, t)}</li>)}
         </ul>
       )}
       <p className="description">{listing.description}</p>
@@ -106,8 +113,8 @@ function ListingBody({ listing, api }: { listing: ListingDetail; api: ListingApi
         <dl className="facts" data-testid="listing-facts">
           {listing.facts.map((fact) => (
             <div key={fact.key} className={Array.isArray(fact.value) ? "wide" : undefined}>
-              <dt>{factLabel(fact.key)}</dt>
-              <dd>{factValue(fact.key, fact.value)}</dd>
+              <dt>{factLabel(fact.key, t)}</dt>
+              <dd>{factValue(fact.key, fact.value, t)}</dd>
             </div>
           ))}
         </dl>
@@ -117,20 +124,16 @@ function ListingBody({ listing, api }: { listing: ListingDetail; api: ListingApi
   );
 }
 
-const VIEW_WORDS: Record<string, string> = {
-  outside: "what it is",
-  inside: "a closer look",
-  map: "where it is",
-};
+const VIEWS = ["outside", "inside", "map"] as const;
 
-const PERIOD_WORDS: Record<string, string> = {
-  month: "per month",
-  night: "per night",
-  day: "per day",
-  hour: "per hour",
-};
+function viewWords(view: string, t: TFunction): string {
+  const known = VIEWS.find((v) => v === view);
+  return known ? t(`listing.view.${known}`) : view;
+}
 
 function EnquiryForm({ listing, api }: { listing: ListingDetail; api: ListingApi }) {
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
   const listingId = Number(listing.id);
   const [sent, setSent] = useState<Enquiry[]>([]);
   const [text, setText] = useState("");
@@ -153,7 +156,7 @@ function EnquiryForm({ listing, api }: { listing: ListingDetail; api: ListingApi
     event.preventDefault();
     const message = text.trim();
     if (!message) {
-      setError("Write what you would like to ask.");
+      setError(t("enquiry.empty"));
       return;
     }
     setBusy(true);
@@ -164,9 +167,9 @@ function EnquiryForm({ listing, api }: { listing: ListingDetail; api: ListingApi
       setSent((all) => [enquiry, ...all]);
       setText("");
     } catch (caught) {
-      setError(caught instanceof ApiError && caught.status === 429
-        ? "You have sent many enquiries; try again later."
-        : "The enquiry could not be sent. Try again.");
+      setError(t(caught instanceof ApiError && caught.status === 429
+        ? "enquiry.throttled"
+        : "enquiry.failed"));
     } finally {
       setBusy(false);
     }
@@ -174,33 +177,32 @@ function EnquiryForm({ listing, api }: { listing: ListingDetail; api: ListingApi
 
   return (
     <section className="enquiry" aria-labelledby="enquiry-heading">
-      <h3 id="enquiry-heading">Ask about this listing</h3>
+      <h3 id="enquiry-heading">{t("enquiry.heading")}</h3>
       <form onSubmit={submit}>
-        <label htmlFor="enquiry-text">Your message</label>
+        <label htmlFor="enquiry-text">{t("enquiry.label")}</label>
         <textarea id="enquiry-text" data-testid="enquiry-input" rows={3} value={text}
                   maxLength={ENQUIRY_MAX_CHARS}
-                  placeholder="Is it available? Can I see it this week?"
+                  placeholder={t("enquiry.placeholder")}
                   onChange={(e) => setText(e.target.value)} />
         {error && <p className="error" role="alert">{error}</p>}
         <button type="submit" className="primary" data-testid="enquiry-submit" disabled={busy}>
-          Send enquiry
+          {t("enquiry.submit")}
         </button>
       </form>
       <div role="status" data-testid="enquiry-confirmation" ref={confirmation}>
         {confirmed && (
           <p className="confirmed">
-            Your enquiry was sent ({fullTime(confirmed.created_at)}). It is stored with this
-            listing for its provider.
+            {t("enquiry.sent", { time: fullTime(confirmed.created_at, language) })}
           </p>
         )}
       </div>
       {sent.length > 0 && (
         <>
-          <h4>Your enquiries</h4>
+          <h4>{t("enquiry.yours")}</h4>
           <ul className="sent">
             {sent.map((e) => (
               <li key={e.enquiry_id}>
-                <time dateTime={e.created_at}>{fullTime(e.created_at)}</time>
+                <time dateTime={e.created_at}>{fullTime(e.created_at, language)}</time>
                 <p>{e.message}</p>
               </li>
             ))}

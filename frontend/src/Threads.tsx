@@ -2,11 +2,15 @@
 // delete. On a narrow screen this is a drawer (styles.css) opened from the top bar.
 import { useEffect, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent, RefObject } from "react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { fullTime, relativeTime } from "./format";
+import { currentLanguage } from "./i18n";
+import { LanguagePicker } from "./LanguagePicker";
 import type { Thread } from "./types";
 
-export function threadTitle(thread: Thread | undefined): string {
-  return thread?.title || "New conversation";
+export function threadTitle(thread: Thread | undefined, t: TFunction): string {
+  return thread?.title || t("threads.new");
 }
 
 export function ThreadList({ threads, current, now, newButton, onOpen, onNew, onRename, onDelete, onLogOut }: {
@@ -20,19 +24,21 @@ export function ThreadList({ threads, current, now, newButton, onOpen, onNew, on
   onDelete: (threadId: string) => Promise<void>;
   onLogOut: () => void;
 }) {
+  const { t } = useTranslation();
   return (
     <>
       <button type="button" ref={newButton} className="new-thread primary" onClick={onNew}
               data-testid="new-thread">
-        New conversation
+        {t("threads.new")}
       </button>
-      <ul className="thread-list" aria-label="Your conversations">
+      <ul className="thread-list" aria-label={t("threads.yours")}>
         {threads.map((t) => (
           <ThreadRow key={t.thread_id} thread={t} current={t.thread_id === current} now={now}
                      onOpen={onOpen} onRename={onRename} onDelete={onDelete} />
         ))}
       </ul>
-      <button type="button" className="logout" onClick={onLogOut}>Log out</button>
+      <button type="button" className="logout" onClick={onLogOut}>{t("threads.logout")}</button>
+      <LanguagePicker />
     </>
   );
 }
@@ -45,13 +51,15 @@ function ThreadRow({ thread, current, now, onOpen, onRename, onDelete }: {
   onRename: (threadId: string, title: string) => Promise<void>;
   onDelete: (threadId: string) => Promise<void>;
 }) {
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
   const [mode, setMode] = useState<Mode>("view");
   const [draft, setDraft] = useState(thread.title);
   const [busy, setBusy] = useState(false);
   const field = useRef<HTMLInputElement>(null);
   const confirm = useRef<HTMLButtonElement>(null);
   const renameButton = useRef<HTMLButtonElement>(null);
-  const title = threadTitle(thread);
+  const title = threadTitle(thread, t);
 
   useEffect(() => {
     if (mode === "rename") field.current?.focus();
@@ -85,10 +93,10 @@ function ThreadRow({ thread, current, now, onOpen, onRename, onDelete }: {
     return (
       <li className="thread rename" data-testid="thread-item">
         <form onSubmit={rename} onKeyDown={cancelOnEscape}>
-          <input ref={field} value={draft} maxLength={200} aria-label={`New title for “${title}”`}
+          <input ref={field} value={draft} maxLength={200} aria-label={t("threads.titleLabel", { title })}
                  data-testid="thread-title-input" onChange={(e) => setDraft(e.target.value)} />
-          <button type="submit" disabled={busy} data-testid="thread-rename-save">Save</button>
-          <button type="button" onClick={back}>Cancel</button>
+          <button type="submit" disabled={busy} data-testid="thread-rename-save">{t("threads.save")}</button>
+          <button type="button" onClick={back}>{t("threads.cancel")}</button>
         </form>
       </li>
     );
@@ -96,13 +104,13 @@ function ThreadRow({ thread, current, now, onOpen, onRename, onDelete }: {
   if (mode === "delete") {
     return (
       <li className="thread confirm" data-testid="thread-item" onKeyDown={cancelOnEscape}>
-        <p>Delete “{title}” and its messages?</p>
+        <p>{t("threads.confirmDelete", { title })}</p>
         <button type="button" ref={confirm} className="danger" disabled={busy}
                 data-testid="thread-delete-confirm"
                 onClick={() => { setBusy(true); void onDelete(thread.thread_id).finally(() => setBusy(false)); }}>
-          Delete
+          {t("threads.delete")}
         </button>
-        <button type="button" onClick={back}>Keep</button>
+        <button type="button" onClick={back}>{t("threads.keep")}</button>
       </li>
     );
   }
@@ -111,16 +119,16 @@ function ThreadRow({ thread, current, now, onOpen, onRename, onDelete }: {
       <button type="button" className="open" aria-current={current ? "page" : undefined}
               onClick={() => onOpen(thread.thread_id)}>
         <span className="title" data-testid="thread-title">{title}</span>
-        <time dateTime={thread.last_activity_at} title={fullTime(thread.last_activity_at)}>
-          {relativeTime(thread.last_activity_at, now)}
+        <time dateTime={thread.last_activity_at} title={fullTime(thread.last_activity_at, language)}>
+          {relativeTime(thread.last_activity_at, now, language)}
         </time>
       </button>
       <button type="button" ref={renameButton} className="icon" data-testid="thread-rename"
-              aria-label={`Rename “${title}”`} onClick={() => { setDraft(thread.title); setMode("rename"); }}>
+              aria-label={t("threads.renameLabel", { title })} onClick={() => { setDraft(thread.title); setMode("rename"); }}>
         <Icon path="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4" />
       </button>
       <button type="button" className="icon" data-testid="thread-delete"
-              aria-label={`Delete “${title}”`} onClick={() => setMode("delete")}>
+              aria-label={t("threads.deleteLabel", { title })} onClick={() => setMode("delete")}>
         <Icon path="M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13M10 11v6M14 11v6" />
       </button>
     </li>

@@ -94,11 +94,13 @@ export async function history(token: string, threadId: string): Promise<Envelope
 }
 
 export async function sendMessage(token: string, threadId: string, text: string,
-                                  clientMsgId: string): Promise<void> {
+                                  clientMsgId: string, language: string): Promise<void> {
   await call("/api/chat/", {
     method: "POST", token,
     headers: { "X-Correlation-ID": newId() },
-    body: JSON.stringify({ message: text, thread_id: threadId, client_msg_id: clientMsgId }),
+    body: JSON.stringify({
+      message: text, thread_id: threadId, client_msg_id: clientMsgId, language,
+    }),
   });
 }
 

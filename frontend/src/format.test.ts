@@ -1,3 +1,5 @@
+import i18next from "i18next";
+import { resources } from "./i18n";
 import { factLabel, factValue, fullTime, messageTime, relativeTime } from "./format";
 
 const now = new Date("2026-12-01T12:00:00Z");
@@ -27,14 +29,33 @@ test("a message time is the hour today and the date before", () => {
   expect(fullTime("2026-11-20T09:30:00Z", "en-GB")).toContain("2026");
 });
 
-test("facts are worded for people", () => {
-  expect(factLabel("hours")).toBe("Opening hours");
-  expect(factLabel("something_new")).toBe("something new");
-  expect(factValue("furnished", true)).toBe("Yes");
-  expect(factValue("bedrooms", 0)).toBe("Studio");
-  expect(factValue("bedrooms", 3)).toBe("3");
-  expect(factValue("duration_hours", 4)).toBe("4 hours");
-  expect(factValue("per_person", true)).toBe("per person");
-  expect(factValue("features", ["sea view", "private pool"])).toBe("Sea view, Private pool");
-  expect(factValue("service_type", "ac_repair")).toBe("Ac repair");
+async function translator(lng: string) {
+  const instance = i18next.createInstance();
+  await instance.init({ resources, lng, fallbackLng: "en", interpolation: { escapeValue: false } });
+  return instance.t;
+}
+
+test("facts are worded for people", async () => {
+  const t = await translator("en");
+  expect(factLabel("hours", t)).toBe("Opening hours");
+  expect(factLabel("something_new", t)).toBe("something new");
+  expect(factValue("furnished", true, t)).toBe("Yes");
+  expect(factValue("bedrooms", 0, t)).toBe("Studio");
+  expect(factValue("bedrooms", 3, t)).toBe("3");
+  expect(factValue("duration_hours", 4, t)).toBe("4 hours");
+  expect(factValue("duration_hours", 1, t)).toBe("1 hour");
+  expect(factValue("per_person", true, t)).toBe("per person");
+  expect(factValue("features", ["sea view", "private pool"], t)).toBe("Sea view, Private pool");
+  expect(factValue("service_type", "ac_repair", t)).toBe("Ac repair");
+});
+
+test("facts in Turkish and Russian, with Russian's plural forms", async () => {
+  const tr = await translator("tr");
+  expect(factLabel("bedrooms", tr)).toBe("Yatak odası");
+  expect(factValue("furnished", false, tr)).toBe("Hayır");
+  const ru = await translator("ru");
+  expect(factValue("duration_hours", 1, ru)).toBe("1 час");
+  expect(factValue("duration_hours", 3, ru)).toBe("3 часа");
+  expect(factValue("duration_hours", 6, ru)).toBe("6 часов");
+  expect(factValue("bedrooms", 0, ru)).toBe("Студия");
 });

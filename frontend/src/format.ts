@@ -1,4 +1,5 @@
 // Times and listing facts as a person reads them, in the page's language.
+import type { TFunction } from "i18next";
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 24 * 3600],
@@ -41,34 +42,25 @@ export function fullTime(iso: string, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short" }).format(then);
 }
 
-const FACT_LABELS: Record<string, string> = {
-  property_type: "Type",
-  bedrooms: "Bedrooms",
-  furnished: "Furnished",
-  features: "Features",
-  model: "Model",
-  transmission: "Transmission",
-  seats: "Seats",
-  service_type: "Service",
-  activity_type: "Activity",
-  duration_hours: "Duration",
-  per_person: "Price",
-  cuisine: "Cuisine",
-  hours: "Opening hours",
-};
+const FACTS = [
+  "property_type", "bedrooms", "furnished", "features", "model", "transmission", "seats",
+  "service_type", "activity_type", "duration_hours", "per_person", "cuisine", "hours",
+] as const;
 
-export function factLabel(key: string): string {
-  return FACT_LABELS[key] ?? words(key);
+/** A listing fact's name in the page's language (`facts.*`); one not known yet, in words. */
+export function factLabel(key: string, t: TFunction): string {
+  const known = FACTS.find((fact) => fact === key);
+  return known ? t(`facts.${known}`) : words(key);
 }
 
 /** A fact's value in words: booleans as yes/no, hours with their unit, lists joined. */
-export function factValue(key: string, value: unknown): string {
-  if (key === "per_person") return value ? "per person" : "in total";
-  if (key === "bedrooms" && value === 0) return "Studio";
+export function factValue(key: string, value: unknown, t: TFunction): string {
+  if (key === "per_person") return t(value ? "facts.perPerson" : "facts.inTotal");
+  if (key === "bedrooms" && value === 0) return t("facts.studio");
   if (key === "duration_hours" && typeof value === "number") {
-    return value === 1 ? "1 hour" : `${value} hours`;
+    return t("facts.hoursValue", { count: value });
   }
-  if (typeof value === "boolean") return value ? "Yes" : "No";
+  if (typeof value === "boolean") return t(value ? "facts.yes" : "facts.no");
   if (Array.isArray(value)) return value.map((v) => capitalised(String(v))).join(", ");
   if (typeof value === "string") return capitalised(words(value));
   return String(value);

@@ -9,6 +9,9 @@ import type { Envelope } from "./types";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline" | "expired";
 
+/** What the connection tells the person, as message keys (`notice.*` in the catalogs). */
+export type Notice = "threadUnavailable" | "serverRestarted" | "sessionRenewed" | "sessionExpired";
+
 export interface SocketLike {
   onopen: (() => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
@@ -24,7 +27,7 @@ export interface ConnectionOptions {
   lastSeq: () => number;
   onFrame: (envelope: Envelope) => void;
   onState: (state: ConnectionState) => void;
-  onNotice: (message: string) => void;
+  onNotice: (notice: Notice) => void;
   open: (url: string) => SocketLike;
   newId: () => string;
   random?: () => number;
@@ -116,7 +119,7 @@ export class ChatConnection {
     this.socket = null;
     if (code === 4403 || code === 4404) {
       this.stopped = true;
-      this.options.onNotice("This conversation is not available.");
+      this.options.onNotice("threadUnavailable");
       return;
     }
     if (code === 4401) {
@@ -125,7 +128,7 @@ export class ChatConnection {
       return;
     }
     if (this.state === "offline") return;
-    if (code === 1001) this.options.onNotice("The server restarted; reconnecting…");
+    if (code === 1001) this.options.onNotice("serverRestarted");
     this.scheduleRetry(code === 4429 ? 4 : 1);
   }
 
@@ -133,10 +136,10 @@ export class ChatConnection {
     const token = await this.options.refreshToken();
     if (this.stopped) return;
     if (token) {
-      this.options.onNotice("Your session was renewed.");
+      this.options.onNotice("sessionRenewed");
       this.connect("reconnecting");
     } else {
-      this.options.onNotice("Your session has expired. Please log in again.");
+      this.options.onNotice("sessionExpired");
     }
   }
 
