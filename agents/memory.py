@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from agents.understanding import GENERAL_INFO, PROPERTY, SMALL_TALK, Budget, Reading, read
+from catalog.search import ListingQuery, price_range
 
 PROPERTY_RENT = "property_rent"  # a rental whose term (long or short) is not known yet
 RENT_LONG, RENT_SHORT, SALE = "property_rent_long", "property_rent_short", "property_sale"
@@ -21,6 +23,9 @@ CONVERSATIONAL = {SMALL_TALK, GENERAL_INFO}
 DEFAULT_PERIOD = {RENT_LONG: "month", RENT_SHORT: "night", "car_rental": "day", "service": "hour"}
 # Facts about the person's trip or move that hold whatever they look for next.
 _PERSONAL_SLOTS = ("district", "area", "party_size", "dates", "duration")
+# A budget a little above the dearest listing of a kind still means that kind; far above it,
+# it does not: 500 is no nightly price for a flat, and 70 no monthly rent.
+_STRETCH = Decimal("1.5")
 
 
 @dataclass
@@ -28,6 +33,10 @@ class Conversation:
     intent: str | None = None  # the listing search under way, if any
     slots: dict[str, Any] = field(default_factory=dict)
     features: list[str] = field(default_factory=list)
+    deal: str | None = None  # "rent" or "sale", once the person said which
+    # The kind of search read from the price rather than said ("500" for a flat: a monthly
+    # rent); the reply says so, so the person can correct it in one message.
+    assumed: str | None = None
 
     def resolved_slots(self) -> dict[str, Any]:
         """The slots with a budget's period made explicit by the search it belongs to."""
@@ -50,6 +59,10 @@ def conversation_after(user_messages: Sequence[str], today: date) -> tuple[Conve
 def _apply(state: Conversation, reading: Reading) -> str:
     if reading.conversational in CONVERSATIONAL and not reading.says_anything:
         return reading.conversational or SMALL_TALK
+    if reading.deal:
+        state.deal = reading.deal
+    if reading.term or reading.deal or reading.family not in (None, PROPERTY):
+        state.assumed = None  # said outright now, or a different search
     intent = _intent(reading, state.intent)
     if intent is None:
         if not reading.says_anything and state.intent is None:
@@ -63,7 +76,40 @@ def _apply(state: Conversation, reading: Reading) -> str:
         state.slots.pop("area", None)
     state.slots.update(reading.slots)
     state.features = sorted(set(state.features) | set(reading.features))
+    if state.intent == PROPERTY_RENT:
+        inferred = intent_from_price(state)
+        if inferred is not None:
+            state.intent = intent = state.assumed = inferred
     return intent or GENERAL_INFO
+
+
+def intent_from_price(state: Conversation) -> str | None:
+    """The one kind of property search a bare budget fits, read against the catalog's own
+    prices for what was asked (place, kind, bedrooms); None when it fits more than one."""
+    budget: Budget | None = state.slots.get("budget")
+    if budget is None or budget.period is not None:
+        return None
+    candidates = [RENT_LONG, RENT_SHORT] + ([SALE] if state.deal != "rent" else [])
+    fitting = [c for c in candidates if _price_fits(c, state.slots, budget)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _price_fits(category: str, slots: dict[str, Any], budget: Budget) -> bool:
+    # The narrowest description the catalog has prices for: with every stated filter, then
+    # with fewer (a rare combination may have no listing in that currency).
+    kind, bedrooms = slots.get("kind"), slots.get("bedrooms")
+    district, area = slots.get("district"), slots.get("area")
+    for query in (
+        ListingQuery(category, district, area, kind, bedrooms, currency=budget.currency),
+        ListingQuery(category, kind=kind, bedrooms=bedrooms, currency=budget.currency),
+        ListingQuery(category, bedrooms=bedrooms, currency=budget.currency),
+        ListingQuery(category, currency=budget.currency),
+    ):
+        found = price_range(query)
+        if found is not None:
+            low, high = found
+            return low <= budget.amount <= high * _STRETCH
+    return False
 
 
 def _intent(reading: Reading, previous: str | None) -> str | None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from agents import vocabulary as vocab
+from agents.canonical import canonical
 from agents.language import fold, fuzzy_find, number, words
 from catalog.places import AREAS, area_names, district_names
 
@@ -96,8 +97,8 @@ _PARTY = [
         r"\b"
     ),
     re.compile(
-        r"\b(?P<a>\d+|two|three|four|five|six|seven|eight|nine|ten)\s(?:people|persons|"
-        r"guests|adults|pax|of\sus)\b"
+        r"\b(?P<a>\d+|two|three|four|five|six|seven|eight|nine|ten)\s?(?:people|persons|"
+        r"guests|adults|pax|ppl|of\sus)\b"
     ),
 ]
 _COUPLE = re.compile(
@@ -119,6 +120,18 @@ _MONTHS = {
     )
 }
 _MONTH = r"(?P<{}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # noqa: E501
+# A number right before a price period is a price, with or without a currency: "150 a night".
+_PRICED = re.compile(
+    _AMOUNT + r"(?=\s?(?:(?:per|a|an|each|/|p/?)\s?(?:night|nt|month|mo|mth|day|hour|hr)\b|"
+    r"(?:pcm|pn|pm|nightly|monthly|daily|hourly)\b))"
+)
+# A number on its own, when nothing else claims it, is the budget: "2 bed apartment lefkosa 500".
+_BARE_AMOUNT = re.compile(
+    r"(?<![\d+\-/.,:£€₺$])\b(?P<num>\d{1,3}(?:,\d{3})+|\d{2,7})(?:\s?(?P<k>k\b|m\b|million\b))?"
+    r"(?![\d.,:%+\-]|\s?(?:-|to\b|bed|br|bdr|night|nt\b|day|week|month|year|hour|hr|min|people|"
+    r"person|persons|guest|adult|kid|child|pax|ppl|of\sus|km|m2|sqm|seat|st\b|nd\b|rd\b|th\b|"
+    r"x\b|am\b|pm\b|room|star)|\s" + _MONTH.format("after") + r"\b)"
+)
 _DATE_RANGES = [
     # 12-19 July, 12th to 19th of July
     re.compile(
@@ -244,6 +257,7 @@ def read(text: str, today: date) -> Reading:
 
 
 def _read(text: str, today: date) -> Reading:
+    text = canonical(text)  # Turkish and Russian read as the English below knows them
     folded = fold(text)
     # Words and the signs that carry meaning here, one space apart, padded for phrase lookups.
     padded = " " + " ".join(_SPACED.sub(" ", folded).split()) + " "
@@ -254,6 +268,7 @@ def _read(text: str, today: date) -> Reading:
     _read_bedrooms(padded, reading)
     _read_party(padded, reading)
     _read_duration_and_dates(padded, today, reading)
+    _read_bare_budget(folded, reading)
     asks = "?" in folded or bool(_QUESTION_START.match(padded.strip()))
     _read_family(padded, tokens, asks, reading)
     _read_term(padded, reading)
@@ -288,7 +303,7 @@ def _read_place(padded: str, tokens: list[str], reading: Reading) -> None:
 
 
 def _read_budget(folded: str, reading: Reading) -> None:
-    for pattern in _BUDGET_PATTERNS:
+    for pattern in (*_BUDGET_PATTERNS, _PRICED):
         match = pattern.search(folded)
         if match is None:
             continue
@@ -301,7 +316,40 @@ def _read_budget(folded: str, reading: Reading) -> None:
         rest = folded[match.end() :]
         rest = re.sub(r"^" + _CUR_AFTER, "", rest)
         period = next((p for rx, p in _PERIODS if rx.search(rest)), None)
+        if period is None:  # "per night 80 euro", "aylık 700 sterlin": the period came first
+            period = _period_before(folded[: match.start()])
         reading.slots["budget"] = Budget(amount, currency, period)
+        return
+
+
+_PERIOD_BEFORE = [
+    (re.compile(r"(?:per\s(?:night|nt)|nightly|a\snight)\s(?:max\s|under\s|budget\s)*$"), "night"),
+    (
+        re.compile(r"(?:per\s(?:month|mo)|monthly|pcm|a\smonth)\s(?:max\s|under\s|budget\s)*$"),
+        "month",
+    ),
+    (re.compile(r"(?:per\sday|daily|a\sday)\s(?:max\s|under\s|budget\s)*$"), "day"),
+    (re.compile(r"(?:per\shour|hourly|an\shour)\s(?:max\s|under\s|budget\s)*$"), "hour"),
+]
+
+
+def _period_before(before: str) -> str | None:
+    """The price period written just before the amount, as Turkish and Russian often do."""
+    before = " " + " ".join(_SPACED.sub(" ", before).split()[-4:]) + " "
+    return next((p for rx, p in _PERIOD_BEFORE if rx.search(before)), None)
+
+
+def _read_bare_budget(folded: str, reading: Reading) -> None:
+    """A plain number nothing else explains is the budget ("studio iskele 70")."""
+    if "budget" in reading.slots:
+        return
+    for match in _BARE_AMOUNT.finditer(folded):
+        amount = _amount(match.group("num"), match.group("k"))
+        if amount < 20 or (match.group("k") is None and 2020 <= amount <= 2040):
+            continue  # a count, or a year
+        currency_after = re.match(_CUR_AFTER, folded[match.end() :])
+        currency = _CURRENCY_WORDS[currency_after.group("cur")] if currency_after else "GBP"
+        reading.slots["budget"] = Budget(amount, currency, _period_before(folded[: match.start()]))
         return
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, Min, QuerySet
 
 from catalog.models import Listing
 
@@ -58,3 +58,21 @@ def _filtered(query: ListingQuery) -> QuerySet[Listing]:
             price_period=query.period,
         )
     return listings
+
+
+def price_range(query: ListingQuery) -> tuple[Decimal, Decimal] | None:
+    """The lowest and highest price of the listings that fit the query's filters (its budget
+    aside), in the query's currency; None when there are none."""
+    listings = _filtered(
+        ListingQuery(
+            category=query.category,
+            district=query.district,
+            area=query.area,
+            kind=query.kind,
+            bedrooms=query.bedrooms,
+        )
+    ).filter(price_currency=query.currency or "GBP")
+    found = listings.aggregate(low=Min("price_amount"), high=Max("price_amount"))
+    if found["low"] is None:
+        return None
+    return found["low"], found["high"]
