@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from agents.language import conversation_language
+
 
 @dataclass(frozen=True)
 class HistoryMessage:
@@ -23,6 +25,14 @@ class AgentRequest:
     correlation_id: str
     # When the turn must have ended (epoch seconds): retries must not run past it.
     deadline_at: float = float("inf")
+    # The client's hint for the reply's language ("en", "tr", "ru"); None: read the messages.
+    # Earlier messages carry theirs in `meta["language"]`.
+    language: str | None = None
+
+    def reply_language(self) -> str:
+        """The language to answer in: the hints and the words of the thread's messages."""
+        said = [(m.text, m.meta.get("language")) for m in self.history if m.role == "user"]
+        return conversation_language([*said, (self.message, self.language)])
 
 
 @dataclass(frozen=True)

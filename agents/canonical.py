@@ -106,7 +106,7 @@ _LONE_UPTO = re.compile(r"\bupto\b")
 
 
 @cache
-def _place_words() -> frozenset[str]:
+def place_words() -> frozenset[str]:
     """Every folded word of every place name people use (local, English, area)."""
     names = list(AREAS) + list(DISTRICTS) + [n for names in DISTRICTS.values() for n in names]
     return frozenset(word for name in names for word in fold(name).split())
@@ -157,7 +157,7 @@ def _russian(word: str) -> str | None:
 def _turkish(word: str) -> tuple[str, str | None]:
     if word in _TR_WORDS:
         return _TR_WORDS[word], "tr"
-    if word in _place_words():
+    if word in place_words():
         return word, None
     base, apostrophe, _ = word.partition("'")
     if apostrophe:  # "Lapta'da", "tl'ye": the name is before the apostrophe
@@ -173,7 +173,7 @@ def _known(base: str) -> str | None:
     for candidate in (base, base[:-1] + _SOFTENED.get(base[-1:], base[-1:])):
         if candidate in _TR_WORDS:
             return _TR_WORDS[candidate]
-        if candidate in _place_words():
+        if candidate in place_words():
             return candidate
     return None
 

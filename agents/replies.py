@@ -1,40 +1,20 @@
-"""Turning the conversation's state into an answer: a question, or text with cards."""
+"""Turning the conversation's state into an answer: a question, or text with cards, in the
+person's language (agents.texts holds every sentence in English, Turkish and Russian)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.knowledge import HELP, general_answer
+from agents.knowledge import general_answer
+from agents.language import fold
 from agents.memory import PROPERTY_RENT, RENT_LONG, RENT_SHORT, SALE, Conversation
+from agents.texts import EN, RU, TR, kind_name, plural_key, price_text, text, what
 from agents.understanding import GENERAL_INFO, SMALL_TALK, Budget
-from catalog.cards import price_display, rec_item
+from catalog.cards import rec_item
 from catalog.search import ListingQuery, listings_search
 
 CARD_LIMIT = 4
-_WHAT = {
-    RENT_LONG: "long-term rentals",
-    RENT_SHORT: "holiday rentals",
-    SALE: "homes for sale",
-    "car_rental": "hire cars",
-    "service": "local pros",
-    "activity": "activities",
-    "restaurant": "restaurants",
-}
-_KIND_WORDS = {
-    "ac_repair": "air-conditioning engineers",
-    "boat_trip": "boat trips",
-    "jeep_safari": "jeep safaris",
-    "horse_riding": "horse riding",
-    "wine_tasting": "wine tastings",
-    "pool_maintenance": "pool services",
-    "suv": "SUVs",
-    "fish": "fish restaurants",
-    "meze": "meze restaurants",
-}
-_DISTRICT_CHOICES = (
-    "Girne (Kyrenia), Lefkoşa (Nicosia), Gazimağusa (Famagusta), İskele or Güzelyurt (Morphou)"
-)
 
 
 @dataclass(frozen=True)
@@ -43,25 +23,26 @@ class Answer:
     cards: list[dict[str, Any]] = field(default_factory=list)
 
 
-def answer(intent: str, state: Conversation, message: str) -> Answer:
+def answer(intent: str, state: Conversation, message: str, language: str = EN) -> Answer:
     if intent == SMALL_TALK:
-        return Answer(_small_talk(message))
+        return Answer(_small_talk(message, language))
     if intent == GENERAL_INFO:
-        return Answer(general_answer(message))
+        return Answer(general_answer(message, language))
     slots = state.resolved_slots()
     if intent == PROPERTY_RENT:
-        return Answer(
-            f"Happy to help you find a place{_place_phrase(slots)}. Are you after a long-term "
-            "rental (paid monthly) or a holiday let (paid per night)?"
-        )
+        return Answer(text(language, "ask_term", place=_place_phrase(slots, language)))
     if intent in (RENT_LONG, RENT_SHORT, SALE) and not (
         slots.get("district") or slots.get("budget")
     ):
         return Answer(
-            f"Let's find you {_WHAT[intent]}. Which area do you have in mind — "
-            f"{_DISTRICT_CHOICES} — and what is your budget?"
+            text(
+                language,
+                "ask_place_budget",
+                what=what(language, intent),
+                districts=text(language, "districts"),
+            )
         )
-    return _recommend(intent, slots, state.features)
+    return _recommend(intent, state, slots, language)
 
 
 def listing_query(intent: str, slots: dict[str, Any], features: list[str]) -> ListingQuery:
@@ -80,71 +61,113 @@ def listing_query(intent: str, slots: dict[str, Any], features: list[str]) -> Li
     )
 
 
-def _recommend(intent: str, slots: dict[str, Any], features: list[str]) -> Answer:
-    listings = listings_search(listing_query(intent, slots, features))
-    looking_for = _describe(intent, slots)
+def _recommend(intent: str, state: Conversation, slots: dict[str, Any], language: str) -> Answer:
+    listings = listings_search(listing_query(intent, slots, state.features))
+    looking_for = _describe(intent, slots, language)
     if not listings:
-        return Answer(
-            f"I couldn't find any {looking_for} right now. Would you like to raise the budget "
-            "or look in a nearby area?"
-        )
+        return Answer(text(language, "none_found", looking_for=looking_for))
     best = listings[0]
+    best_price = price_text(
+        best.price_amount,
+        best.price_currency,
+        best.price_period,
+        bool(best.attributes.get("per_person")),
+        language,
+    )
+    count = len(listings)
     lines = [
-        f"I found {len(listings)} {'match' if len(listings) == 1 else 'matches'}: {looking_for}.",
-        f"The top match is {best.title} at "
-        f"{price_display(best.price_amount, best.price_currency, best.price_period, bool(best.attributes.get('per_person')))}.",  # noqa: E501
-        _follow_up(intent, slots),
+        text(
+            language,
+            "found",
+            count=count,
+            matches=text(language, plural_key(language, count)),
+            looking_for=looking_for,
+        ),
+        text(language, "top", title=best.title, price=best_price),
     ]
+    budget: Budget | None = slots.get("budget")
+    if state.assumed and budget is not None:
+        shown = price_text(budget.amount, budget.currency, None, False, language)
+        lines.append(text(language, f"assumed_{state.assumed}", budget=shown))
+    lines.append(_follow_up(intent, slots, language))
     return Answer(" ".join(lines), [rec_item(listing) for listing in listings])
 
 
-def _describe(intent: str, slots: dict[str, Any]) -> str:
+def _describe(intent: str, slots: dict[str, Any], language: str) -> str:
     kind = slots.get("kind")
-    what = _WHAT[intent]
+    looked_for = what(language, intent)
     if kind:
-        noun = _KIND_WORDS.get(kind, kind.replace("_", " ") + ("s" if intent != "activity" else ""))
-        what = {"service": noun, "activity": noun, "restaurant": noun}.get(
-            intent, f"{noun} ({what})"
+        noun = kind_name(language, kind, intent)
+        looked_for = (
+            noun if intent in ("service", "activity", "restaurant") else (f"{noun} ({looked_for})")
         )
-    if slots.get("bedrooms") is not None:
-        rooms = slots["bedrooms"]
-        what = f"{'studio' if rooms == 0 else f'{rooms}-bedroom'} {what}"
+    rooms = slots.get("bedrooms")
     budget: Budget | None = slots.get("budget")
     limit = ""
     if budget:
-        shown = price_display(budget.amount, budget.currency, budget.period, False)
-        limit = f" up to {shown}"
-    return f"{what}{_place_phrase(slots)}{limit}"
+        shown = price_text(budget.amount, budget.currency, budget.period, False, language)
+        limit = text(language, "up_to", price=shown)
+    place = _place_phrase(slots, language)
+    if language == TR:  # Turkish puts the place and the size before the noun
+        size = "" if rooms is None else _rooms(rooms, language) + " "
+        return f"{place.strip()} {size}{looked_for}{limit}".strip()
+    if language == RU:
+        size = "" if rooms is None else f" ({_rooms(rooms, language)})"
+        return f"{looked_for}{size}{place}{limit}"
+    if rooms is not None:
+        looked_for = f"{_rooms(rooms, language)} {looked_for}"
+    return f"{looked_for}{place}{limit}"
 
 
-def _place_phrase(slots: dict[str, Any]) -> str:
+def _rooms(rooms: int, language: str) -> str:
+    return text(language, "studio") if rooms == 0 else text(language, "bedrooms", count=rooms)
+
+
+def _place_phrase(slots: dict[str, Any], language: str) -> str:
     if slots.get("area"):
-        return f" in {slots['area']}, {slots['district']}"
+        return text(language, "in_area", area=slots["area"], district=slots["district"])
     if slots.get("district"):
-        return f" in {slots['district']}"
+        return text(language, "in_district", district=slots["district"])
     return ""
 
 
-def _follow_up(intent: str, slots: dict[str, Any]) -> str:
+def _follow_up(intent: str, slots: dict[str, Any], language: str) -> str:
     if intent == RENT_SHORT and "dates" not in slots:
-        return "Tell me your dates and how many of you are coming, and I'll narrow it down."
+        return text(language, "follow_dates")
     if intent == "car_rental" and "duration" not in slots and "dates" not in slots:
-        return "How many days do you need the car for?"
+        return text(language, "follow_days")
     if intent in (RENT_LONG, SALE) and "bedrooms" not in slots:
-        return "How many bedrooms do you need?"
+        return text(language, "follow_bedrooms")
     if intent == "restaurant" and "party_size" not in slots:
-        return "How many of you will be dining?"
-    return "Want me to refine these by area, price or anything else?"
+        return text(language, "follow_party")
+    return text(language, "follow_refine")
 
 
-def _small_talk(message: str) -> str:
-    text = message.lower()
-    if any(w in text for w in ("thank", "cheers", "thx", "teşekkür")):
-        return "You're welcome! Anything else I can find for you?"
-    if any(w in text for w in ("bye", "good night", "see you")):
-        return "Goodbye, and enjoy the island!"
-    if "how are you" in text:
-        return "I'm very well, thank you! What can I help you find today?"
-    if any(w in text for w in ("who are you", "what can you do", "what are you", "bot")):
-        return f"I'm the Easy Islanders assistant. {HELP}"
-    return f"Hello! {HELP}"
+_THANKS = ("thank", "cheers", "thx", "tesekkur", "sagol", "eyvallah", "спасибо", "благодар", "спс")
+_BYE = ("bye", "good night", "see you", "gorusuruz", "hosca", "пока", "до свидания")
+_HOW = ("how are you", "nasilsin", "naber", "как дела", "как ты")
+_WHO = (
+    "who are you",
+    "what can you do",
+    "what are you",
+    "bot",
+    "kimsin",
+    "ne yapabilirsin",
+    "кто ты",
+    "кто вы",
+    "что ты умеешь",
+    "бот",
+)
+
+
+def _small_talk(message: str, language: str) -> str:
+    said = fold(message)
+    if any(w in said for w in _THANKS):
+        return text(language, "welcome")
+    if any(w in said for w in _BYE):
+        return text(language, "goodbye")
+    if any(w in said for w in _HOW):
+        return text(language, "how_are_you")
+    if any(w in said for w in _WHO):
+        return text(language, "who", help=text(language, "help"))
+    return text(language, "hello", help=text(language, "help"))

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from agents.base import Agent, AgentChunk, AgentRequest, FinalAnswer, TextPiece
+from agents.texts import EN, text
 
 logger = logging.getLogger(__name__)
 
-DEGRADED_NOTE = "(Our main assistant is unavailable right now, so here is a quick answer.) "
+# The note before the local agent's answer, in the person's language (English shown here).
+DEGRADED_NOTE = text(EN, "degraded")
 
 
 class LLMError(Exception):
@@ -84,7 +86,8 @@ class WithFallback:
 
     def _fall_back(self, request: AgentRequest, emitted: bool) -> Iterator[AgentChunk]:
         # Text already streamed stays (clients have shown it); the fallback's answer follows.
-        yield TextPiece(("\n\n" if emitted else "") + DEGRADED_NOTE)
+        note = text(request.reply_language(), "degraded")
+        yield TextPiece(("\n\n" if emitted else "") + note)
         for chunk in self.fallback.stream(request):
             if isinstance(chunk, FinalAnswer):
                 chunk = replace(chunk, degraded=True, agent=self.fallback.name)

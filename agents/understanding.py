@@ -268,9 +268,12 @@ def _read(text: str, today: date) -> Reading:
     _read_bedrooms(padded, reading)
     _read_party(padded, reading)
     _read_duration_and_dates(padded, today, reading)
-    _read_bare_budget(folded, reading)
     asks = "?" in folded or bool(_QUESTION_START.match(padded.strip()))
     _read_family(padded, tokens, asks, reading)
+    if reading.family or {"district", "kind", "bedrooms"} & set(reading.slots):
+        # A plain number beside what is wanted is its budget ("2 bed apartment lefkosa 500");
+        # on its own ("250k") it says too little.
+        _read_bare_budget(folded, reading)
     _read_term(padded, reading)
     reading.features = [t for t in tokens if t in vocab.FEATURE_WORDS]
     budget: Budget | None = reading.slots.get("budget")

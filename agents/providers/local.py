@@ -30,4 +30,4 @@ class LocalAgent:
     def answer(self, request: AgentRequest) -> Answer:
         said = [m.text for m in request.history if m.role == "user"] + [request.message]
         state, intent = conversation_after(said, self._today())
-        return answer(intent, state, request.message)
+        return answer(intent, state, request.message, request.reply_language())

@@ -36,6 +36,9 @@ Girne (Kyrenia), Lefkoşa (Nicosia), Gazimağusa (Famagusta), İskele (Trikomo),
 listings it returns; never invent listings or prices. Ask one short question when something \
 that matters (where, budget, long or short stay) is missing. Answer briefly and warmly, in the \
 person's language."""
+# The language of the thread, named for the model (the local agent answers in the same one).
+LANGUAGE_NAMES = {"en": "English", "tr": "Turkish", "ru": "Russian"}
+LANGUAGE_RULE = "Write your whole reply in {name}, whatever language the listings are written in."
 SEARCH_TOOL: dict[str, Any] = {
     "type": "function",
     "function": {
@@ -90,7 +93,9 @@ class OpenAICompatibleAgent:
     def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
         said = [m.text for m in request.history if m.role == "user"] + [request.message]
         stated, intent = conversation_after(said, self._today())
-        messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
+        language = LANGUAGE_NAMES[request.reply_language()]
+        system = f"{SYSTEM_PROMPT}\n{LANGUAGE_RULE.format(name=language)}"
+        messages: list[dict[str, Any]] = [{"role": "system", "content": system}]
         messages += [{"role": m.role, "content": m.text} for m in request.history]
         messages.append({"role": "user", "content": request.message})
         cards: dict[str, dict[str, Any]] = {}
