@@ -337,8 +337,8 @@ _DECIMAL = {EN: ".", TR: ",", RU: ","}
 
 def text(language: str, key: str, **fields: object) -> str:
     """A sentence in the language (English when the language or the key is unknown)."""
-    table = TEXT.get(language, TEXT[EN])
-    return table.get(key, TEXT[EN][key]).format(**fields)
+    sentence = TEXT.get(language, TEXT[EN]).get(key) or TEXT[EN][key]
+    return sentence.format(**fields)
 
 
 def what(language: str, intent: str) -> str:

@@ -48,13 +48,7 @@ def turn_run(turn_id: UUID, worker: str) -> None:
     if time.time() >= deadline_at:  # it waited out its whole time in a backlog
         turn_finish(turn.id, DEADLINE_EXCEEDED, worker=worker)
         return
-    request = AgentRequest(
-        thread_id=str(turn.thread_id),
-        message=turn.message,
-        history=turn.history,
-        correlation_id=turn.correlation_id,
-        deadline_at=deadline_at,
-    )
+    request = agent_request(turn, deadline_at)
     # The agent may wait seconds on the network: give the connection back to the pool meanwhile.
     close_old_connections()
     typing_publish(turn.thread_id, turn.seq, turn.correlation_id, value=True)
@@ -76,6 +70,19 @@ def turn_run(turn_id: UUID, worker: str) -> None:
             "agent_ms": _ms(generated - claimed),
             "finish_ms": _ms(time.perf_counter() - generated),
         },
+    )
+
+
+def agent_request(turn: ClaimedTurn, deadline_at: float) -> AgentRequest:
+    """What the agent is asked: the message, the thread's history and the client's language
+    hint (kept in the message's meta)."""
+    return AgentRequest(
+        thread_id=str(turn.thread_id),
+        message=turn.message,
+        history=turn.history,
+        correlation_id=turn.correlation_id,
+        deadline_at=deadline_at,
+        language=turn.message_meta.get("language"),
     )
 
 

@@ -12,18 +12,21 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from agents.base import HistoryMessage
+from agents.language import conversation_language
+from agents.texts import TEXT, text
 from chat.envelopes import durable_envelope, typing_envelope
-from chat.models import UNFINISHED_STATES, EventKind, Turn, TurnState
+from chat.models import UNFINISHED_STATES, Event, EventKind, Turn, TurnState
 from chat.publishing import publish
 from chat.queueing import turn_enqueue_or_defer
 from chat.sockets import EventRow
@@ -146,6 +149,8 @@ def turn_finish(
     """Store the turn's one terminal event and state; None if it had already ended (or, for a
     `worker`, if the turn is no longer that worker's)."""
     state = _terminal_state(outcome)
+    if isinstance(outcome, Failure):
+        outcome = _in_thread_language(outcome, turn_id)
     kind, content, meta = _terminal_event(outcome)
     params = (turn_id, worker, state, kind, content, json.dumps(meta), first_token_at)
     with connection.cursor() as cursor:
@@ -166,6 +171,28 @@ def turn_finish(
         extra={"turn_id": str(turn_id), "state": state, "seq": seq, "thread_id": str(thread_id)},
     )
     return event
+
+
+def _in_thread_language(failure: Failure, turn_id: UUID) -> Failure:
+    """The failure's message in the language the person writes in (their messages and the
+    client's hints, read as the agent reads them); English for a code with no translation.
+    One query, on the failure path only."""
+    if failure.code not in TEXT["en"]:
+        return failure
+    turn = Turn.objects.filter(pk=turn_id)
+    said = (
+        Event.objects.filter(
+            thread_id=Subquery(turn.values("thread_id")),
+            seq__lte=Subquery(turn.values("seq")),
+            kind=EventKind.USER_MESSAGE,
+        )
+        .order_by("-seq")
+        .values_list("content", "meta")[: settings.CHAT_HISTORY_TURNS]
+    )
+    language = conversation_language(
+        (content, meta.get("language")) for content, meta in reversed(list(said))
+    )
+    return replace(failure, message=text(language, failure.code))
 
 
 def _announce_end(event: EventRow, next_turn: tuple[UUID, str] | None) -> None:

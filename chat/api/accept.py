@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("easy_islanders.http")
 
 PATH = "/api/chat/"
-FIELDS = ("message", "thread_id", "client_msg_id")
+FIELDS = ("message", "thread_id", "client_msg_id", "language")
+LANGUAGES = ("en", "tr", "ru")  # as SendMessageRequest.language
 JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")  # curl -d: the latter
 
 Scope = dict[str, Any]
@@ -128,6 +129,7 @@ async def _accept(
             thread_id=fields.get("thread_id"),
             client_msg_id=fields.get("client_msg_id"),
             correlation_id=correlation_id,
+            meta={"language": fields["language"]} if fields.get("language") else None,
         )
     except ChatError as exc:
         raise _refusal(exc) from None
@@ -269,6 +271,14 @@ def _fields(body: Any) -> dict[str, Any]:
             fields[name] = uuid.UUID(value)
         except ValueError:
             errors[name] = ["Must be a valid UUID."]
+    if "language" in body:
+        language = body["language"]
+        if language is None:
+            errors["language"] = ["This field may not be null."]
+        elif str(language) not in LANGUAGES:  # DRF's ChoiceField compares str(value) too
+            errors["language"] = [f'"{language}" is not a valid choice.']
+        else:
+            fields["language"] = str(language)
     if errors:
         raise Refusal(400, "invalid_request", invalid, errors)
     return fields

@@ -61,6 +61,11 @@ class SendMessageRequest(RejectUnknownFields):
     message = MessageField(trim_whitespace=False)
     thread_id = StrictUUIDField(required=False, allow_null=True)
     client_msg_id = StrictUUIDField(required=False, allow_null=True)
+    language = serializers.ChoiceField(
+        choices=["en", "tr", "ru"],
+        required=False,
+        help_text="The reply's language (the client's hint); absent: read from the message.",
+    )
 
 
 class MessageAccepted(serializers.Serializer[Any]):

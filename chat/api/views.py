@@ -49,6 +49,11 @@ def _user_id(request: Request) -> int:
     return user_id
 
 
+def _language_meta(language: str | None) -> dict[str, str] | None:
+    """The client's hint for the reply's language, kept in the message's meta for the agent."""
+    return {"language": language} if language else None
+
+
 class SendMessageView(APIView):
     """The message accept's documentation, and its DRF implementation: the event loop answers
     `POST /api/chat/` itself (chat/api/accept.py) unless CHAT_ACCEPT_ON_LOOP is off, the same
@@ -73,6 +78,7 @@ class SendMessageView(APIView):
             thread_id=body.validated_data.get("thread_id"),
             client_msg_id=body.validated_data.get("client_msg_id"),
             correlation_id=current_correlation_id() or new_correlation_id(),
+            meta=_language_meta(body.validated_data.get("language")),
         )
         return Response(
             MessageAccepted({"ok": True, **asdict(accepted)}).data, status=status.HTTP_202_ACCEPTED
