@@ -273,6 +273,11 @@ TURKISH_WORDS: dict[str, str] = {
     "cumartesi": "saturday",
     "pazar": "sunday",
     "itibaren": "",
+    "olsun": "",
+    "gun": "days",
+    "gece": "nights",
+    "hafta": "week",
+    "suv": "suv",
 }
 
 # Phrases read before single words (folded; `\d` groups are kept).
@@ -442,7 +447,7 @@ RUSSIAN_STEMS: dict[str, str] = {
     "клининг": "cleaning",
     "домработниц": "housekeeper",
     "мастер": "handyman",
-    "ремонт": "repairs",
+    "ремонт": "repair",
     "кондиционер": "air conditioning",
     "кондер": "air conditioning",
     "садовник": "gardener",
@@ -682,7 +687,10 @@ RUSSIAN_PHRASES: list[tuple[str, str]] = [
     (r"(\d+)\s?(?:спальн\w*)", r" \1 bedrooms "),
     (r"(\d+)\s?-?\s?(?:х\s)?комнатн\w*", r" \1 rooms "),
     (r"\bнас\s(\d+|дво\w*|тро\w*|четвер\w*|пятер\w*|шестер\w*)", r" we are \1 "),
-    (r"\bдля\s(\d+|дво\w*|тро\w*|четвер\w*)\b(?!\s?(?:спал|комн|ноч|дн|недел))", r" for \1 "),
+    (
+        r"\b(?:для|на)\s(\d+|дво\w*|тро\w*|четвер\w*)\b(?!\s?(?:спал|комн|ноч|дн|недел))",
+        r" for \1 ",
+    ),
     (r"(\d+)\s*(?:человек\w*|чел\b\.?|взросл\w*|гост\w*)", r" \1 people "),
     (r"\bчем\sзаняться\b", " things to do "),
     (r"\bвид\sна\sморе\b", " sea view "),

@@ -74,6 +74,7 @@ SHORT_TERM_WORDS = {
     "holidays",
     "vacation",
     "nightly",
+    "daily",
     "per night",
     "a night",
     "night",

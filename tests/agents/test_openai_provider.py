@@ -146,3 +146,36 @@ def test_a_failing_fallback_fails_the_turn(fake_llm: FakeLLM) -> None:
     request = AgentRequest(thread_id="t", message="hi", history=(), correlation_id="c")
     with pytest.raises(RuntimeError):
         list(failing.stream(request))
+
+
+@pytest.mark.parametrize(
+    ("message", "hint", "language"),
+    [
+        ("Снять машину в Фамагусте на неделю", None, "Russian"),
+        ("girnede kiralik 2+1 daire", None, "Turkish"),
+        ("a flat in Girne", "tr", "Turkish"),
+        ("a flat in Girne", None, "English"),
+    ],
+)
+def test_the_system_prompt_names_the_threads_language(
+    fake_llm: FakeLLM, message: str, hint: str | None, language: str
+) -> None:
+    request = AgentRequest(
+        thread_id="t",
+        message=message,
+        correlation_id="cid-llm",
+        history=(),
+        deadline_at=time.time() + 30,
+        language=hint,
+    )
+    list(agent(fake_llm).stream(request))
+    system = fake_llm.requests[0].body["messages"][0]
+    assert system["role"] == "system" and f"reply in {language}" in system["content"]
+
+
+def test_a_degraded_answer_is_in_the_persons_language(fake_llm: FakeLLM) -> None:
+    fake_llm.then(*[Behaviour(status=500)] * 3)
+    text, final = ask(fake_llm, "Снять машину в Фамагусте на неделю")
+    assert final.degraded is True and text.startswith("(Основной ассистент")
+    assert {c["city"] for c in final.recommendations} == {"Gazimağusa"}
+    assert {c["category"] for c in final.recommendations} == {"car_rental"}

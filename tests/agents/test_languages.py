@@ -1,0 +1,187 @@
+"""Turkish, Russian and mixed messages: read as general rules, answered in the person's
+language, the language kept for the thread."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from agents.base import AgentRequest, HistoryMessage
+from agents.canonical import canonical
+from agents.evaluation.run import language_of
+from agents.language import conversation_language, detect_language
+from agents.memory import conversation_after
+from agents.providers.local import LocalAgent
+from agents.understanding import Budget, read
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "district", "area"),
+    [
+        ("Lapta'da", "Girne", "Lapta"),
+        ("laptada", "Girne", "Lapta"),
+        ("Gazimağusa'dan", "Gazimağusa", None),
+        ("girnede", "Girne", None),
+        ("girne'ye", "Girne", None),
+        ("lefkosadan", "Lefkoşa", None),
+        ("Mağusa'da", "Gazimağusa", None),
+        ("alsancağa", "Girne", "Alsancak"),
+        ("yeni erenköy'de", "İskele", "Yeni Erenköy"),
+        ("в Фамагусте", "Gazimağusa", None),
+        ("в Газимагусе", "Gazimağusa", None),
+        ("из Кирении", "Girne", None),
+        ("в Гирне", "Girne", None),
+        ("в Никосии", "Lefkoşa", None),
+        ("в Лефкоше", "Lefkoşa", None),
+        ("в Искеле", "İskele", None),
+        ("Гюзельюрт", "Güzelyurt", None),
+        ("в Морфу", "Güzelyurt", None),
+        ("в Лонг Бич", "İskele", "Long Beach"),
+    ],
+)
+def test_places_are_read_under_turkish_suffixes_and_russian_endings(
+    text: str, district: str, area: str | None
+) -> None:
+    slots = read(f"{text} villa", TODAY).slots
+    assert (slots.get("district"), slots.get("area")) == (district, area)
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [
+        ("1000 sterlin", Budget(Decimal(1000), "GBP", None)),
+        ("ayda 600 sterline kadar", Budget(Decimal(600), "GBP", "month")),
+        ("gecelik 80 euro", Budget(Decimal(80), "EUR", "night")),
+        ("100 bin sterlin altinda", Budget(Decimal(100_000), "GBP", None)),
+        ("en fazla 15 bin tl", Budget(Decimal(15_000), "TRY", None)),
+        ("5 milyon tl'ye kadar", Budget(Decimal(5_000_000), "TRY", None)),
+        ("до 800 фунтов", Budget(Decimal(800), "GBP", None)),
+        ("не дороже 100 тысяч евро", Budget(Decimal(100_000), "EUR", None)),
+        ("50 лир в день", Budget(Decimal(50), "TRY", "day")),
+        ("600 евро в месяц", Budget(Decimal(600), "EUR", "month")),
+    ],
+)
+def test_budgets_in_turkish_and_russian(text: str, budget: Budget) -> None:
+    assert read(f"araba {text}" if "лир" in text else text, TODAY).slots.get("budget") == budget
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("3+1 villa", {"bedrooms": 3, "kind": "villa"}),
+        ("1+0 daire", {"bedrooms": 0, "kind": "studio"}),
+        ("3 günlük araba", {"duration": {"amount": 3, "unit": "day"}}),
+        ("haftalık bungalov", {"duration": {"amount": 1, "unit": "week"}, "kind": "bungalow"}),
+        ("6 kişiyiz villa", {"party_size": 6, "kind": "villa"}),
+        ("12-19 aralık villa", {"dates": {"start": "2026-12-12", "end": "2026-12-19"}}),
+        ("2 спальни квартира", {"bedrooms": 2, "kind": "apartment"}),
+        ("вилла на неделю, нас 4", {"duration": {"amount": 1, "unit": "week"}, "party_size": 4}),
+        ("вилла с 3 по 10 января", {"dates": {"start": "2027-01-03", "end": "2027-01-10"}}),
+    ],
+)
+def test_sizes_dates_and_parties(text: str, slots: dict[str, object]) -> None:
+    read_slots = read(text, TODAY).slots
+    assert {k: read_slots.get(k) for k in slots} == slots
+
+
+@pytest.mark.parametrize(
+    ("says", "intent", "district"),
+    [
+        (["Lapta'da kiralık 3+1 villa 1000 sterlin"], "property_rent_long", "Girne"),
+        (["Gazimağusa'dan ucuz araba"], "car_rental", "Gazimağusa"),
+        (["Снять машину в Фамагусте на неделю"], "car_rental", "Gazimağusa"),
+        (["2 bed apartment lefkosa 500"], "property_rent_long", "Lefkoşa"),
+        (["studio iskele 70"], "property_rent_short", "İskele"),
+        (["gırnede satılık vılla"], "property_sale", "Girne"),  # dotless i for i: a typo
+        (["kyrenia'da kiralik daire, long term"], "property_rent_long", "Girne"),
+    ],
+)
+def test_the_issues_messages_are_understood(says: list[str], intent: str, district: str) -> None:
+    state, read_intent = conversation_after(says, TODAY)
+    assert read_intent == intent and state.slots.get("district") == district
+
+
+def test_a_price_that_fits_more_than_one_kind_of_let_is_still_asked_about() -> None:
+    state, intent = conversation_after(["a house to rent in Girne for 300"], TODAY)
+    assert intent == "property_rent"  # 300 in Girne: a dear night or a cheap month? ask
+    assert state.assumed is None
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("Lapta'da kiralık 3+1 villa 1000 sterlin", "tr"),
+        ("girnede kiralik daire ariyorum", "tr"),
+        ("merhaba", "tr"),
+        ("Снять машину в Фамагусте на неделю", "ru"),
+        ("квартира в Girne, 2 спальни", "ru"),
+        ("2 bed apartment lefkosa 500", "en"),
+        ("a villa in Çatalköy with a pool", "en"),
+        ("2+1 lapta 500", None),
+        ("Girne", None),
+    ],
+)
+def test_the_language_of_a_message(message: str, language: str | None) -> None:
+    assert detect_language(message) == language
+
+
+def test_the_language_is_kept_and_a_hint_wins() -> None:
+    assert conversation_language([("merhaba", None), ("2+1 lapta 500", None)]) == "tr"
+    assert conversation_language([("привет", None), ("hello", None)]) == "en"
+    assert conversation_language([("2 bed flat", "ru")]) == "ru"
+    assert conversation_language([("girnede daire", "en"), ("500", None)]) == "en"
+    assert conversation_language([]) == "en"
+
+
+def test_canonical_reading_leaves_english_alone() -> None:
+    assert canonical("2 bed flat in Kyrenia under £800 a month") == (
+        "2 bed flat in kyrenia under £800 a month"
+    )
+
+
+def ask(message: str, history: tuple[HistoryMessage, ...] = (), hint: str | None = None) -> str:
+    request = AgentRequest(
+        thread_id="t", message=message, history=history, correlation_id="c", language=hint
+    )
+    return LocalAgent(today=lambda: TODAY).answer(request).text
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("merhaba", "tr"),
+        ("girnede kiralik daire", "tr"),  # the question: long-term or holiday?
+        ("satılık daire", "tr"),  # where and what budget?
+        ("girnede 5 yatak odali satilik penthouse 50 bin", "tr"),  # nothing found
+        ("yabancılar kıbrısta ev alabilir mi?", "tr"),
+        ("tesekkurler", "tr"),
+        ("привет", "ru"),
+        ("хочу снять квартиру в кирении", "ru"),
+        ("купить дом", "ru"),
+        ("какая погода в декабре?", "ru"),
+        ("пентхаус на продажу в фамагусте до 10 тысяч фунтов", "ru"),
+        ("спасибо", "ru"),
+    ],
+)
+def test_every_kind_of_reply_is_in_the_persons_language(message: str, language: str) -> None:
+    assert language_of(ask(message)) == language
+
+
+def test_the_reply_says_what_was_assumed() -> None:
+    text = ask("2 bed apartment lefkosa 500")
+    assert "I took £500 as a monthly rent" in text
+    assert "aylık kira olarak aldım" in ask("1+1 daire lefkosa 400")
+    assert "плату за месяц" in ask("студия в искеле 300")
+
+
+def test_the_thread_keeps_its_language_and_its_hint() -> None:
+    earlier = (HistoryMessage("user", "girnede kiralik daire ariyorum"),)
+    assert language_of(ask("2+1, 700", earlier)) == "tr"
+    hinted = (HistoryMessage("user", "a flat in Girne", {"language": "ru"}),)
+    assert language_of(ask("2 bedrooms, 700", hinted)) == "en"  # this message tells: English
+    assert language_of(ask("700", hinted)) == "ru"  # this one does not: the hint before holds
