@@ -101,7 +101,7 @@ def _describe(intent: str, slots: dict[str, Any], language: str) -> str:
         looked_for = (
             noun if intent in ("service", "activity", "restaurant") else (f"{noun} ({looked_for})")
         )
-    rooms = slots.get("bedrooms")
+    rooms = None if kind == "studio" else slots.get("bedrooms")  # a studio says its size
     budget: Budget | None = slots.get("budget")
     limit = ""
     if budget:
@@ -111,9 +111,11 @@ def _describe(intent: str, slots: dict[str, Any], language: str) -> str:
     if language == TR:  # Turkish puts the place and the size before the noun
         size = "" if rooms is None else _rooms(rooms, language) + " "
         return f"{place.strip()} {size}{looked_for}{limit}".strip()
-    if language == RU:
-        size = "" if rooms is None else f" ({_rooms(rooms, language)})"
-        return f"{looked_for}{size}{place}{limit}"
+    if language == RU:  # "квартиры, спален: 2 (долгосрочная аренда) в районе Girne, до £800/мес"
+        noun, _, category = looked_for.partition(" (")
+        size = "" if rooms is None else f", {_rooms(rooms, language)}"
+        category = f" ({category}" if category else ""
+        return f"{noun}{size}{category}{place}{limit}"
     if rooms is not None:
         looked_for = f"{_rooms(rooms, language)} {looked_for}"
     return f"{looked_for}{place}{limit}"
