@@ -401,6 +401,14 @@ RUSSIAN_STEMS: dict[str, str] = {
     "ден": "day",
     "выходн": "weekend",
     "завтр": "tomorrow",
+    "сегодня": "today",
+    "понедельник": "monday",
+    "вторник": "tuesday",
+    "сред": "wednesday",
+    "четверг": "thursday",
+    "пятниц": "friday",
+    "суббот": "saturday",
+    "воскресень": "sunday",
     # homes
     "квартир": "apartment",
     "апартамент": "apartment",
@@ -651,6 +659,7 @@ RUSSIAN_SHORT_STEM_ENDINGS: dict[str, tuple[str, ...]] = {
     "купи": ("ть", "м", "ли", "те"),
     "купл": ("ю", "ю"),
     "лодк": ("а", "е", "и", "у", "ой", "ах"),
+    "сред": ("а", "у", "ы"),
 }
 
 RUSSIAN_PHRASES: list[tuple[str, str]] = [

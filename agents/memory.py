@@ -22,7 +22,7 @@ CONVERSATIONAL = {SMALL_TALK, GENERAL_INFO}
 # What a bare budget means in each kind of search.
 DEFAULT_PERIOD = {RENT_LONG: "month", RENT_SHORT: "night", "car_rental": "day", "service": "hour"}
 # Facts about the person's trip or move that hold whatever they look for next.
-_PERSONAL_SLOTS = ("district", "area", "party_size", "dates", "duration")
+_PERSONAL_SLOTS = ("district", "area", "party_size", "dates", "duration", "with_kids")
 # A budget a little above the dearest listing of a kind still means that kind; far above it,
 # it does not: 500 is no nightly price for a flat, and 70 no monthly rent.
 _STRETCH = Decimal("1.5")

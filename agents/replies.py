@@ -45,8 +45,13 @@ def answer(intent: str, state: Conversation, message: str, language: str = EN) -
     return _recommend(intent, state, slots, language)
 
 
+# Children coming: activities fit for families come first (a preference, not a filter).
+FAMILY_BADGE = "Family friendly"
+
+
 def listing_query(intent: str, slots: dict[str, Any], features: list[str]) -> ListingQuery:
     budget: Budget | None = slots.get("budget")
+    family = intent == "activity" and bool(slots.get("with_kids"))
     return ListingQuery(
         category=intent,
         district=slots.get("district"),
@@ -58,6 +63,7 @@ def listing_query(intent: str, slots: dict[str, Any], features: list[str]) -> Li
         period=budget.period if budget else None,
         text=" ".join(features),
         limit=CARD_LIMIT,
+        prefer_badge=FAMILY_BADGE if family else None,
     )
 
 
@@ -89,6 +95,8 @@ def _recommend(intent: str, state: Conversation, slots: dict[str, Any], language
     if state.assumed and budget is not None:
         shown = price_text(budget.amount, budget.currency, None, False, language)
         lines.append(text(language, f"assumed_{state.assumed}", budget=shown))
+    if intent == "activity" and slots.get("with_kids") and FAMILY_BADGE in best.badges:
+        lines.append(text(language, "assumed_family"))
     lines.append(_follow_up(intent, slots, language))
     return Answer(" ".join(lines), [rec_item(listing) for listing in listings])
 

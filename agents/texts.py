@@ -51,7 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
             "I took {budget} as a purchase price, so these are homes for sale; say if you "
             "meant to rent."
         ),
-        "assumed_family": "I picked family-friendly ones, since the children are coming.",
+        "assumed_family": "Family-friendly ones come first, since children are coming.",
         "welcome": "You're welcome! Anything else I can find for you?",
         "goodbye": "Goodbye, and enjoy the island!",
         "how_are_you": "I'm very well, thank you! What can I help you find today?",
@@ -111,7 +111,7 @@ TEXT: dict[str, dict[str, str]] = {
             "{budget} tutarını satın alma fiyatı olarak aldım, bu yüzden satılıklara baktım; "
             "kiralık demek istediyseniz yazmanız yeterli."
         ),
-        "assumed_family": "Çocuklar da geleceği için aileye uygun olanları seçtim.",
+        "assumed_family": "Çocuklar da geleceği için aileye uygun olanları öne aldım.",
         "welcome": "Rica ederim! Sizin için başka bir şey bulabilir miyim?",
         "goodbye": "Hoşça kalın, adanın tadını çıkarın!",
         "how_are_you": "Çok iyiyim, teşekkür ederim! Bugün size ne bulayım?",
@@ -168,7 +168,7 @@ TEXT: dict[str, dict[str, str]] = {
             "Я понял {budget} как цену покупки, поэтому показываю жильё на продажу; если вы "
             "хотели арендовать, напишите."
         ),
-        "assumed_family": "Выбрал варианты, подходящие для семей с детьми.",
+        "assumed_family": "Раз с вами дети, сначала показываю варианты для семей.",
         "welcome": "Пожалуйста! Что ещё для вас найти?",
         "goodbye": "До свидания, хорошего отдыха на острове!",
         "how_are_you": "Всё отлично, спасибо! Что для вас найти сегодня?",

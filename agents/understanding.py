@@ -106,6 +106,9 @@ _COUPLE = re.compile(
     r"boyfriend)\sand\s(?:i|me)\b|me\sand\smy\s(?:wife|husband|partner|"
     r"girlfriend|boyfriend)\b|for\stwo\b(?!\s?(?:night|week|day|month|bed)))"
 )
+_KIDS = re.compile(
+    r" (?:kids?|children|child|toddlers?|teens?|babies|baby|family|families|son|daughter) "
+)
 _SOLO = re.compile(r"\b(?:just\sme|on\smy\sown|solo|by\smyself)\b")
 _DURATION = re.compile(
     r"\b(?:for\s)?(?P<n>\d+|a|an|one|two|three|four|five|six|seven|ten|couple\sof|few)\s"
@@ -268,6 +271,7 @@ def _read(text: str, today: date) -> Reading:
     _read_bedrooms(padded, reading)
     _read_party(padded, reading)
     _read_duration_and_dates(padded, today, reading)
+    _read_relative_dates(padded, today, reading)
     asks = "?" in folded or bool(_QUESTION_START.match(padded.strip()))
     _read_family(padded, tokens, asks, reading)
     if reading.family or {"district", "kind", "bedrooms"} & set(reading.slots):
@@ -276,6 +280,8 @@ def _read(text: str, today: date) -> Reading:
         _read_bare_budget(folded, reading)
     _read_term(padded, reading)
     reading.features = [t for t in tokens if t in vocab.FEATURE_WORDS]
+    if _KIDS.search(padded):
+        reading.slots["with_kids"] = True
     budget: Budget | None = reading.slots.get("budget")
     if not reading.family and (reading.term or (budget and budget.period in ("night", "month"))):
         reading.family = PROPERTY  # "a week in Bafra at €90 a night" is about a place to stay
@@ -412,6 +418,46 @@ def _read_duration_and_dates(padded: str, today: date, reading: Reading) -> None
         if amount:
             reading.slots["duration"] = {"amount": amount, "unit": match.group("unit").rstrip("s")}
             return
+
+
+_WEEKDAYS = {
+    day: number
+    for number, day in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
+_WEEKEND = re.compile(r" (?:the |this )?weekend ")
+_DAYS_OF_UNIT = {"night": 1, "day": 1, "week": 7}
+
+
+def _read_relative_dates(padded: str, today: date, reading: Reading) -> None:
+    """Dates said relative to today ("tomorrow for 3 nights", "this weekend", "cumartesi'den
+    2 gece"): a start, and an end from the stay's length (a weekend ends on Sunday)."""
+    if "dates" in reading.slots:
+        return
+    duration = reading.slots.get("duration")
+    weekend = bool(_WEEKEND.search(padded))
+    if weekend:
+        friday = today + timedelta(days=(4 - today.weekday()) % 7)
+        start = today if today.weekday() >= 5 else friday
+    elif " tomorrow " in padded:
+        start = today + timedelta(days=1)
+    elif " tonight " in padded or " today " in padded:
+        start = today
+    else:
+        named = [n for day, n in _WEEKDAYS.items() if f" {day} " in padded]
+        if not named:
+            return
+        start = today + timedelta(days=(named[0] - today.weekday()) % 7)
+    if duration and duration["unit"] in _DAYS_OF_UNIT:
+        end = start + timedelta(days=duration["amount"] * _DAYS_OF_UNIT[duration["unit"]])
+    elif weekend:
+        end = start + timedelta(days=6 - start.weekday())
+        reading.slots["duration"] = {"amount": (end - start).days, "unit": "night"}
+    else:
+        return  # a start alone is no stay yet
+    if end > start:
+        reading.slots["dates"] = {"start": start.isoformat(), "end": end.isoformat()}
 
 
 def _next_date(after: date, month: int, day: int) -> date | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Max, Min, QuerySet
+from django.db.models import Case, F, Max, Min, QuerySet, Value, When
 
 from catalog.models import Listing
 
@@ -25,19 +25,26 @@ class ListingQuery:
     # Words to rank by ("sea view pool"); they order results, they do not exclude any.
     text: str = ""
     limit: int = 4
+    # A badge whose listings come first ("Family friendly" when children are coming).
+    prefer_badge: str | None = None
 
 
 def listings_search(query: ListingQuery) -> list[Listing]:
     listings = _filtered(query)
+    order: list[str] = []
+    if query.prefer_badge:
+        listings = listings.annotate(
+            preferred=Case(
+                When(badges__contains=[query.prefer_badge], then=Value(0)), default=Value(1)
+            )
+        )
+        order.append("preferred")
     words = [w for w in query.text.split() if w.isalnum()]
     if words:
         ranking = SearchQuery(" | ".join(words), search_type="raw", config="english")
-        listings = listings.annotate(rank=SearchRank(F("search_vector"), ranking)).order_by(
-            "-rank", "price_amount", "id"
-        )
-    else:
-        listings = listings.order_by("price_amount", "id")
-    return list(listings[: query.limit])
+        listings = listings.annotate(rank=SearchRank(F("search_vector"), ranking))
+        order.append("-rank")
+    return list(listings.order_by(*order, "price_amount", "id")[: query.limit])
 
 
 def _filtered(query: ListingQuery) -> QuerySet[Listing]:

@@ -185,3 +185,47 @@ def test_the_thread_keeps_its_language_and_its_hint() -> None:
     hinted = (HistoryMessage("user", "a flat in Girne", {"language": "ru"}),)
     assert language_of(ask("2 bedrooms, 700", hinted)) == "en"  # this message tells: English
     assert language_of(ask("700", hinted)) == "ru"  # this one does not: the hint before holds
+
+
+@pytest.mark.parametrize(
+    ("text", "dates", "duration"),
+    [
+        ("villa for the weekend", ("2026-11-27", "2026-11-29"), 2),
+        ("villa tomorrow for 3 nights", ("2026-11-27", "2026-11-30"), 3),
+        ("yarından itibaren 3 gece villa", ("2026-11-27", "2026-11-30"), 3),
+        ("hafta sonu için daire", ("2026-11-27", "2026-11-29"), 2),
+        ("cumartesi 2 gecelik daire", ("2026-11-28", "2026-11-30"), 2),
+        ("квартира на выходные", ("2026-11-27", "2026-11-29"), 2),
+        ("с субботы на 2 ночи вилла", ("2026-11-28", "2026-11-30"), 2),
+    ],
+)
+def test_dates_said_relative_to_today(text: str, dates: tuple[str, str], duration: int) -> None:
+    slots = read(text, TODAY).slots  # TODAY is a Thursday
+    assert slots.get("dates") == {"start": dates[0], "end": dates[1]}
+    assert slots.get("duration") == {"amount": duration, "unit": "night"}
+
+
+def test_a_day_without_a_length_of_stay_is_no_dates() -> None:
+    assert "dates" not in read("boat trip on saturday", TODAY).slots
+
+
+def test_with_kids_puts_family_friendly_activities_first() -> None:
+    text = ask("things to do with kids in Kyrenia")
+    assert "Family-friendly ones come first" in text
+    _, intent = conversation_after(["things to do with kids in Kyrenia"], TODAY)
+    cards = (
+        LocalAgent(today=lambda: TODAY)
+        .answer(
+            AgentRequest(
+                thread_id="t",
+                message="things to do with kids in Kyrenia",
+                history=(),
+                correlation_id="c",
+            )
+        )
+        .cards
+    )
+    assert intent == "activity" and cards
+    assert "Family friendly" in cards[0]["badges"]
+    assert "aileye uygun" in ask("girnede cocuklarla yapilacak seyler")
+    assert "для семей" in ask("чем заняться с детьми в кирении")
