@@ -6,6 +6,7 @@ import type { TFunction } from "i18next";
 import LanguageDetector from "i18next-browser-languagedetector";
 import { initReactI18next } from "react-i18next";
 import { en } from "./locales/en";
+import type { Messages } from "./locales/en";
 import { ru } from "./locales/ru";
 import { tr } from "./locales/tr";
 
@@ -93,11 +94,19 @@ export function formatPrice(price: Price, perPerson: boolean, t: TFunction, lang
   return perPerson ? `${money} ${t("card.perPerson")}` : money;
 }
 
-const BADGES: Record<string, "sea_view" | "pool" | "pet_friendly" | "verified"> = {
+type BadgeKey = keyof Messages["card"]["badge"];
+
+// The catalog's badges (catalog/seed.py), by their English text.
+const BADGES: Record<string, BadgeKey> = {
   "Sea view": "sea_view",
   Pool: "pool",
   "Pet friendly": "pet_friendly",
   Verified: "verified",
+  "Family friendly": "family_friendly",
+  "Unlimited mileage": "unlimited_mileage",
+  "Free airport delivery": "free_airport_delivery",
+  "English speaking": "english_speaking",
+  "Same day": "same_day",
 };
 
 /** A card's badge in the language; one the catalog added later shows as the server wrote it. */

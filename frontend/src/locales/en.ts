@@ -84,6 +84,11 @@ export const en = {
       pool: "Pool",
       pet_friendly: "Pet friendly",
       verified: "Verified",
+      family_friendly: "Family friendly",
+      unlimited_mileage: "Unlimited mileage",
+      free_airport_delivery: "Free airport delivery",
+      english_speaking: "English speaking",
+      same_day: "Same day",
     },
   },
   chatView: {

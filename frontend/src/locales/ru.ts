@@ -84,6 +84,11 @@ export const ru: Messages = {
       pool: "Бассейн",
       pet_friendly: "Можно с животными",
       verified: "Проверено",
+      family_friendly: "Для семей с детьми",
+      unlimited_mileage: "Без ограничения пробега",
+      free_airport_delivery: "Бесплатная доставка в аэропорт",
+      english_speaking: "Говорят по-английски",
+      same_day: "В тот же день",
     },
   },
   chatView: {

@@ -84,6 +84,11 @@ export const tr: Messages = {
       pool: "Havuz",
       pet_friendly: "Evcil hayvan dostu",
       verified: "Doğrulandı",
+      family_friendly: "Aileye uygun",
+      unlimited_mileage: "Sınırsız kilometre",
+      free_airport_delivery: "Havalimanına ücretsiz teslim",
+      english_speaking: "İngilizce konuşuluyor",
+      same_day: "Aynı gün",
     },
   },
   chatView: {
