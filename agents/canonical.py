@@ -98,6 +98,7 @@ _TR_SUFFIXES = sorted(
     key=len,
     reverse=True,
 )
+_ENGLISH_CONTRACTIONS = {"s", "re", "m", "d", "ll", "ve", "t"}
 # A consonant that softens before a vowel: "Alsancağa" is Alsancak + a.
 _SOFTENED = {"g": "k", "b": "p", "d": "t", "c": "c"}
 _UNIT = r"(?:\s?(?:k\b|million\b))?(?:\s?(?:pounds|euro|euros|lira|tl|dollars|gbp|eur|try|usd))?"
@@ -159,10 +160,14 @@ def _turkish(word: str) -> tuple[str, str | None]:
         return _TR_WORDS[word], "tr"
     if word in place_words():
         return word, None
-    base, apostrophe, _ = word.partition("'")
+    base, apostrophe, suffix = word.partition("'")
     if apostrophe:  # "Lapta'da", "tl'ye": the name is before the apostrophe
         known = _known(base)
-        return (known if known is not None else base), "tr"
+        if known is not None:
+            return known, "tr"
+        if suffix in _TR_SUFFIXES and suffix not in _ENGLISH_CONTRACTIONS:
+            return base, "tr"
+        return word, None  # "we're", "there's": English
     stripped = _strip(word, depth=2)
     if stripped is not None:
         return stripped, "tr"

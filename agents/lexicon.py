@@ -144,8 +144,8 @@ TURKISH_WORDS: dict[str, str] = {
     "restorant": "restaurant",
     "lokanta": "restaurant",
     "yemek": "food",
-    "aksam": "dinner",
-    "ogle": "lunch",
+    "aksam": "evening",
+    "yemegi": "food",
     "meze": "meze",
     "meyhane": "meyhane",
     "balik": "fish",
@@ -313,6 +313,8 @@ TURKISH_PHRASES: list[tuple[str, str]] = [
     (r"\bet\s(?:restoran|lokanta)\w*", " steakhouse "),
     (r"\bevcil\shayvan\w*", " pet "),
     (r"\ben\s(?:fazla|cok)\b", " max "),
+    (r"\baksam\syemeg\w*", " dinner "),
+    (r"\bogle\syemeg\w*", " lunch "),
     (r"\brent\sa\scar\b", " car hire "),
 ]
 

@@ -142,6 +142,9 @@ def test_canonical_reading_leaves_english_alone() -> None:
     assert canonical("2 bed flat in Kyrenia under £800 a month") == (
         "2 bed flat in kyrenia under £800 a month"
     )
+    assert canonical("we're 6, there's a pool, I'd like data") == (
+        "we're 6, there's a pool, i'd like data"
+    )
 
 
 def ask(message: str, history: tuple[HistoryMessage, ...] = (), hint: str | None = None) -> str:
