@@ -162,3 +162,19 @@ def test_threads_started_at_once_by_one_user_all_succeed(
     with live_stack.client(owner[1]) as http:
         threads = http.get("/api/chat/threads/").json()["threads"]
     assert len(threads) == 16 and sum(t["is_active"] for t in threads) == 1
+
+
+def test_the_reply_is_in_the_language_the_client_asks_for_and_stays_in_it(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    with live_stack.socket(new_thread, owner[1], last_seq=0) as ws:
+        ws.frame()
+        send(live_stack, owner[1], new_thread, "2 bed flat in Kyrenia up to 800", language="ru")
+        first = next(f for f in ws.until(typing_off) if is_terminal(f))
+        send(live_stack, owner[1], new_thread, "3+1, 1200")  # no hint, no language of its own
+        second = next(f for f in ws.until(typing_off) if is_terminal(f))
+    for reply in (first, second):
+        assert reply["event"] == "assistant_message"
+        assert reply["payload"]["text"].startswith("Нашёл"), reply["payload"]["text"]
+        assert reply["payload"]["recommendations"]
+    assert {c["metadata"]["bedrooms"] for c in second["payload"]["recommendations"]} == {3}

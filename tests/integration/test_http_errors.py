@@ -39,6 +39,11 @@ BAD_BODIES = [
     (b'{"message": "a\\u0000b"}', "application/json", "invalid_request"),
     (b'{"message": "\\ud800"}', "application/json", "invalid_request"),
     (b'{"message": "hi"}', "text/plain", "unsupported_media_type"),
+    (b'{"message": "hi", "language": "de"}', "application/json", "invalid_request"),
+    (b'{"message": "hi", "language": "TR"}', "application/json", "invalid_request"),
+    (b'{"message": "hi", "language": null}', "application/json", "invalid_request"),
+    (b'{"message": "hi", "language": ["en"]}', "application/json", "invalid_request"),
+    (b'{"message": "hi", "language": 1}', "application/json", "invalid_request"),
 ]
 
 
@@ -106,7 +111,10 @@ def test_the_loop_and_the_drf_view_answer_alike(
 def test_it_names_the_bad_field(live_stack: LiveStack, owner: tuple[Any, str]) -> None:
     with live_stack.client(owner[1]) as http:
         error = assert_error(http.post("/api/chat/", json={"message": 42}), 400, "invalid_request")
-    assert "message" in error["fields"]
+        assert "message" in error["fields"]
+        bad = {"message": "hi", "language": "de"}
+        error = assert_error(http.post("/api/chat/", json=bad), 400, "invalid_request")
+    assert error["fields"] == {"language": ['"de" is not a valid choice.']}
 
 
 def test_it_refuses_a_message_over_the_limit_with_413(
