@@ -179,3 +179,30 @@ def test_a_degraded_answer_is_in_the_persons_language(fake_llm: FakeLLM) -> None
     assert final.degraded is True and text.startswith("(Основной ассистент")
     assert {c["city"] for c in final.recommendations} == {"Gazimağusa"}
     assert {c["category"] for c in final.recommendations} == {"car_rental"}
+
+
+@pytest.mark.parametrize(
+    ("message", "district", "bedrooms"),
+    [
+        ("Girne'de kiralık 3+1 villa 1500 sterlin", "Girne", 3),
+        ("снять квартиру в фамагусте на долгий срок, 2 спальни, до 700 фунтов", "Gazimağusa", 2),
+    ],
+)
+def test_constraints_stated_in_turkish_or_russian_rule_the_llms_searches(
+    fake_llm: FakeLLM, message: str, district: str, bedrooms: int
+) -> None:
+    fake_llm.then(
+        Behaviour(
+            tool_call={
+                "name": "search_listings",
+                "arguments": {"category": "property_sale", "district": "İskele", "bedrooms": 1},
+            }
+        ),
+        Behaviour(text=["..."]),
+    )
+    _, final = ask(fake_llm, message)
+    assert final.recommendations
+    for card in final.recommendations:
+        assert card["category"] == "property_rent_long" and card["city"] == district
+        assert card["metadata"]["bedrooms"] == bedrooms
+        assert (card["price"]["currency"], card["price"]["period"]) == ("GBP", "month")
