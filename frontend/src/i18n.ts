@@ -115,11 +115,16 @@ export function badgeText(badge: string, t: TFunction): string {
   return key ? t(`card.badge.${key}`) : badge;
 }
 
+const ERROR_CODES = [
+  "payload_too_large", "throttled", "empty_message", "message_too_long", "thread_not_found",
+  "service_unavailable",
+] as const;
+
 /** The words of an API error for the person: by its code when we have them, else the server's. */
 export function errorText(code: string, serverMessage: string, t: TFunction): string {
   if (code === "invalid_request") return t("errors.invalid_request", { detail: serverMessage });
-  if (code === "payload_too_large" || code === "throttled") return t(`errors.${code}`);
-  return serverMessage;
+  const known = ERROR_CODES.find((c) => c === code);
+  return known ? t(`errors.${known}`) : serverMessage;
 }
 
 export default i18n;

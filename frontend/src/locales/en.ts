@@ -57,6 +57,10 @@ export const en = {
     invalid_request: "The message could not be sent: {{detail}}",
     payload_too_large: "The message is too long.",
     throttled: "Too many messages at once; please wait a moment.",
+    empty_message: "The message is empty.",
+    message_too_long: "The message is too long.",
+    thread_not_found: "This conversation is not available.",
+    service_unavailable: "The chat service is unavailable. Try again soon.",
   },
   message: {
     typing: "The assistant is typing",

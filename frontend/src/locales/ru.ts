@@ -57,6 +57,10 @@ export const ru: Messages = {
     invalid_request: "Сообщение не отправлено: {{detail}}",
     payload_too_large: "Сообщение слишком длинное.",
     throttled: "Слишком много сообщений; подождите немного.",
+    empty_message: "Сообщение пустое.",
+    message_too_long: "Сообщение слишком длинное.",
+    thread_not_found: "Этот разговор недоступен.",
+    service_unavailable: "Чат сейчас недоступен. Попробуйте чуть позже.",
   },
   message: {
     typing: "Ассистент печатает",

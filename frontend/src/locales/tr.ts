@@ -57,6 +57,10 @@ export const tr: Messages = {
     invalid_request: "Mesaj gönderilemedi: {{detail}}",
     payload_too_large: "Mesaj çok uzun.",
     throttled: "Çok fazla mesaj gönderildi; lütfen biraz bekleyin.",
+    empty_message: "Mesaj boş.",
+    message_too_long: "Mesaj çok uzun.",
+    thread_not_found: "Bu sohbet kullanılamıyor.",
+    service_unavailable: "Sohbet hizmeti şu anda kullanılamıyor. Biraz sonra tekrar deneyin.",
   },
   message: {
     typing: "Asistan yazıyor",
