@@ -101,6 +101,20 @@ _TR_SUFFIXES = sorted(
 _ENGLISH_CONTRACTIONS = {"s", "re", "m", "d", "ll", "ve", "t"}
 # A consonant that softens before a vowel: "Alsancağa" is Alsancak + a.
 _SOFTENED = {"g": "k", "b": "p", "d": "t", "c": "c"}
+# Russian counts every room but the kitchen: a "3-комнатная" (or "3 комнаты") flat has a
+# living room and 2 bedrooms, as Turkish writes 2+1; a 1-room flat is a studio.
+_RU_ROOMS = re.compile(
+    r"\b(?:(?P<n>\d)\s?-?\s?(?:х\s?)?комнат\w*|(?P<word>одно|двух|трех|четырех|пяти)"
+    r"\s?-?\s?комнатн\w*|(?P<k>\d)\s?-?\s?комн\b\.?)"
+)
+_RU_ROOM_WORDS = {"одно": 1, "двух": 2, "трех": 3, "четырех": 4, "пяти": 5}
+
+
+def _bedrooms_of_rooms(match: re.Match[str]) -> str:
+    rooms = int(match.group("n") or match.group("k") or _RU_ROOM_WORDS[match.group("word")])
+    return " studio " if rooms <= 1 else f" {rooms - 1} bedrooms "
+
+
 _UNIT = r"(?:\s?(?:k\b|million\b))?(?:\s?(?:pounds|euro|euros|lira|tl|dollars|gbp|eur|try|usd))?"
 _UPTO = re.compile(r"((?:[£€₺$]\s?)?\d[\d.,]*" + _UNIT + r")\s+upto\b")
 _LONE_UPTO = re.compile(r"\bupto\b")
@@ -116,7 +130,7 @@ def place_words() -> frozenset[str]:
 @lru_cache(maxsize=8192)
 def canonical(text: str) -> str:
     """The message as folded English words (unknown words are left as they are)."""
-    folded = fold(text)
+    folded = _RU_ROOMS.sub(_bedrooms_of_rooms, fold(text))
     for pattern, replacement in _PHRASES:
         folded = pattern.sub(replacement, folded)
     read = _TOKEN.sub(lambda m: translate_word(m.group())[0], folded)

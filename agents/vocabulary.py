@@ -23,6 +23,8 @@ PROPERTY_KINDS = {
     "studios": "studio",
 }
 PROPERTY_WORDS = {
+    "hotel",
+    "hotels",
     "house",
     "houses",
     "home",
@@ -73,6 +75,8 @@ SHORT_TERM_WORDS = {
     "holiday",
     "holidays",
     "vacation",
+    "hotel",
+    "hotels",
     "nightly",
     "daily",
     "per night",

@@ -82,6 +82,12 @@ def test_budgets_in_turkish_and_russian(text: str, budget: Budget) -> None:
         ("2 спальни квартира", {"bedrooms": 2, "kind": "apartment"}),
         ("вилла на неделю, нас 4", {"duration": {"amount": 1, "unit": "week"}, "party_size": 4}),
         ("вилла с 3 по 10 января", {"dates": {"start": "2027-01-03", "end": "2027-01-10"}}),
+        # Russian counts the living room: 3 rooms are 2 bedrooms (Turkish 2+1), 1 a studio
+        ("трехкомнатная квартира", {"bedrooms": 2, "kind": "apartment"}),
+        ("квартира 3 комнаты", {"bedrooms": 2}),
+        ("2-комнатная квартира", {"bedrooms": 1}),
+        ("однокомнатная квартира", {"bedrooms": 0}),
+        ("ucuz otel", {"kind": None}),
     ],
 )
 def test_sizes_dates_and_parties(text: str, slots: dict[str, object]) -> None:
