@@ -63,13 +63,13 @@ function Login({ onLoggedIn }: { onLoggedIn: (token: string) => void }) {
   return (
     <main className="login-page">
       <form className="login" onSubmit={submit}>
-        <LanguagePicker />
         <h1>{t("app.name")}</h1>
         <p>{t("app.tagline")}</p>
         <label>{t("login.username")} <input name="username" data-testid="login-username" autoComplete="username" required /></label>
         <label>{t("login.password")} <input name="password" type="password" data-testid="login-password" autoComplete="current-password" required /></label>
         {error && <p role="alert" className="error">{error}</p>}
         <button type="submit" className="primary" data-testid="login-submit" disabled={busy}>{t("login.submit")}</button>
+        <LanguagePicker />
       </form>
     </main>
   );

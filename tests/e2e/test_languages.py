@@ -10,13 +10,19 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import is_phone, screenshot
+from tests.e2e.helpers import open_conversations
 from tests.fake_llm import Behaviour, FakeLLM
 
 
-def switch_to(page: Page, language: str) -> None:
+def switch_to(page: Page, language: str, new_conversation: str) -> None:
+    """The picker is in the conversation list (a drawer on a phone)."""
+    open_conversations(page)
     page.get_by_test_id("language-picker").select_option(language)
     expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.get_by_test_id("new-thread")).to_have_text(new_conversation)
+    if is_phone(page):
+        page.keyboard.press("Escape")
 
 
 def send_and_capture_language(page: Page, text: str) -> str:
@@ -29,10 +35,9 @@ def send_and_capture_language(page: Page, text: str) -> str:
 
 
 def test_turkish_interface_message_and_reply(page: Page, e2e_llm: FakeLLM) -> None:
-    switch_to(page, "tr")
+    switch_to(page, "tr", "Yeni sohbet")
     expect(page.get_by_test_id("composer-send")).to_have_text("Gönder")
     expect(page.get_by_test_id("connection-status")).to_have_text("Bağlandı")
-    expect(page.get_by_test_id("new-thread")).to_have_text("Yeni sohbet")
     e2e_llm.then(Behaviour(status=400))
     sent = send_and_capture_language(page, "girnede kiralik 2+1 daire ayda 800 sterline kadar")
     assert sent == "tr"
@@ -55,7 +60,7 @@ def test_turkish_interface_message_and_reply(page: Page, e2e_llm: FakeLLM) -> No
 
 
 def test_russian_interface_message_and_reply(page: Page, e2e_llm: FakeLLM) -> None:
-    switch_to(page, "ru")
+    switch_to(page, "ru", "Новый разговор")
     expect(page.get_by_test_id("composer-send")).to_have_text("Отправить")
     expect(page.get_by_test_id("connection-status")).to_have_text("Подключено")
     expect(page.get_by_test_id("composer-input")).to_have_attribute(
