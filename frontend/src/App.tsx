@@ -77,6 +77,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
   const threadsRef = useRef(threads);
   threadsRef.current = threads;
   const [threadId, setThreadId] = useState<string | null>(null);
+  const [listLoaded, setListLoaded] = useState(false);
   const [chat, dispatch] = useReducer(chatReducer, emptyChat);
   const chatRef = useRef(chat);
   chatRef.current = chat;
@@ -125,6 +126,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       if (list.length === 0) list = [await authed(createThread)];
       dispatchThreads({ kind: "loaded", threads: list });
       setThreadId((current) => current ?? list[0]?.thread_id ?? null);
+      setListLoaded(true);
     })().catch(() => toast("Cannot load your conversations."));
   }, [authed, toast]);
 
@@ -151,6 +153,23 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
         .then((thread) => dispatchThreads({ kind: "upsert", thread }), () => undefined);
     }
   }, [authed]);
+
+  /** A thread gone for this person (deleted here or elsewhere): off the list, and if it was
+   * open, the next one opens (or a new one starts when none is left). */
+  const forgetThread = useCallback((id: string) => {
+    const next = nextAfterDelete(threadsRef.current, id);
+    dispatchThreads({ kind: "deleted", threadId: id });
+    setThreadId((current) => (current === id ? next : current));
+  }, []);
+
+  // No conversation left once the list has loaded (the last one was deleted): start one.
+  useEffect(() => {
+    if (!listLoaded || threadId !== null || threads.length > 0) return;
+    void authed(createThread).then((thread) => {
+      dispatchThreads({ kind: "upsert", thread });
+      setThreadId((current) => current ?? thread.thread_id);
+    }, () => toast("Could not start a new conversation."));
+  }, [listLoaded, threadId, threads.length, authed, toast]);
 
   const flush = useCallback(async () => {
     if (flushing.current) return;
@@ -196,6 +215,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       },
       onState: (state) => active && setConnection(state),
       onNotice: toast,
+      onGone: () => active && forgetThread(threadId),
       open: browserSocket,
       newId,
     });
@@ -216,7 +236,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
     };
-  }, [threadId, refresh, loadHistory, flush, toast, noteActivity]);
+  }, [threadId, refresh, loadHistory, flush, toast, noteActivity, forgetThread]);
 
   useEffect(() => {
     if (chat.needsResync && threadId) void loadHistory(threadId).catch(() => undefined);
@@ -290,13 +310,8 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
         return;
       }
     }
-    const next = nextAfterDelete(threadsRef.current, id);
-    dispatchThreads({ kind: "deleted", threadId: id });
+    forgetThread(id);
     toast("Conversation deleted.");
-    if (id === threadId) {
-      if (next) setThreadId(next);
-      else await newThread();
-    }
     newThreadButton.current?.focus();
   }
 
