@@ -84,6 +84,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
   const threadsRef = useRef(threads);
   threadsRef.current = threads;
   const [threadId, setThreadId] = useState<string | null>(null);
+  const [listLoaded, setListLoaded] = useState(false);
   const [chat, dispatch] = useReducer(chatReducer, emptyChat);
   const chatRef = useRef(chat);
   chatRef.current = chat;
@@ -134,6 +135,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       if (list.length === 0) list = [await authed(createThread)];
       dispatchThreads({ kind: "loaded", threads: list });
       setThreadId((current) => current ?? list[0]?.thread_id ?? null);
+      setListLoaded(true);
     })().catch(() => toast(t("threads.loadFailed")));
   }, [authed, toast, t]);
 
@@ -160,6 +162,23 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
         .then((thread) => dispatchThreads({ kind: "upsert", thread }), () => undefined);
     }
   }, [authed]);
+
+  /** A thread gone for this person (deleted here or elsewhere): off the list, and if it was
+   * open, the next one opens (or a new one starts when none is left). */
+  const forgetThread = useCallback((id: string) => {
+    const next = nextAfterDelete(threadsRef.current, id);
+    dispatchThreads({ kind: "deleted", threadId: id });
+    setThreadId((current) => (current === id ? next : current));
+  }, []);
+
+  // No conversation left once the list has loaded (the last one was deleted): start one.
+  useEffect(() => {
+    if (!listLoaded || threadId !== null || threads.length > 0) return;
+    void authed(createThread).then((thread) => {
+      dispatchThreads({ kind: "upsert", thread });
+      setThreadId((current) => current ?? thread.thread_id);
+    }, () => toast(t("threads.newFailed")));
+  }, [listLoaded, threadId, threads.length, authed, toast, t]);
 
   const flush = useCallback(async () => {
     if (flushing.current) return;
@@ -206,6 +225,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       },
       onState: (state) => active && setConnection(state),
       onNotice: (notice) => toast(t(`notice.${notice}`)),
+      onGone: () => active && forgetThread(threadId),
       open: browserSocket,
       newId,
     });
@@ -226,7 +246,7 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
       window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
     };
-  }, [threadId, refresh, loadHistory, flush, toast, noteActivity, t]);
+  }, [threadId, refresh, loadHistory, flush, toast, noteActivity, t, forgetThread]);
 
   useEffect(() => {
     if (chat.needsResync && threadId) void loadHistory(threadId).catch(() => undefined);
@@ -301,13 +321,8 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
         return;
       }
     }
-    const next = nextAfterDelete(threadsRef.current, id);
-    dispatchThreads({ kind: "deleted", threadId: id });
+    forgetThread(id);
     toast(t("threads.deleted"));
-    if (id === threadId) {
-      if (next) setThreadId(next);
-      else await newThread();
-    }
     newThreadButton.current?.focus();
   }
 

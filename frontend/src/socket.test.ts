@@ -125,3 +125,15 @@ test("a thread that is not ours stops the client for good", () => {
   connection.cameOnline();
   expect(sockets).toHaveLength(1);
 });
+
+test("a deleted thread (4404) is reported gone once and never retried", () => {
+  const gone: number[] = [];
+  const { connection, sockets, timers } = harness({ onGone: (code) => gone.push(code) });
+  connection.start();
+  sockets[0]!.frame("connected");
+  sockets[0]!.drop(4404);
+  expect(gone).toEqual([4404]);
+  expect(timers).toHaveLength(0);
+  connection.cameOnline();
+  expect(sockets).toHaveLength(1);
+});

@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   onFrame: (envelope: Envelope) => void;
   onState: (state: ConnectionState) => void;
   onNotice: (notice: Notice) => void;
+  /** The thread is gone for this person (4404: deleted; 4403: not theirs): stop using it. */
+  onGone?: (code: number) => void;
   open: (url: string) => SocketLike;
   newId: () => string;
   random?: () => number;
@@ -120,6 +122,7 @@ export class ChatConnection {
     if (code === 4403 || code === 4404) {
       this.stopped = true;
       this.options.onNotice("threadUnavailable");
+      this.options.onGone?.(code);
       return;
     }
     if (code === 4401) {
