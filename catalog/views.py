@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.requests import request_user_id
 from catalog.cards import listing_detail as listing_detail_of
 from catalog.enquiries import enquiries_of, enquiry_create
 from catalog.models import Listing
@@ -51,7 +52,7 @@ class ListingEnquiriesView(APIView):
         summary="The caller's own enquiries about a listing, newest first.",
     )
     def get(self, request: Request, listing_id: int) -> Response:
-        mine = enquiries_of(_user_id(request), listing_id)
+        mine = enquiries_of(request_user_id(request), listing_id)
         return Response({"ok": True, "enquiries": EnquiryOut(mine, many=True).data})
 
     @extend_schema(
@@ -62,15 +63,10 @@ class ListingEnquiriesView(APIView):
     def post(self, request: Request, listing_id: int) -> Response:
         body = EnquiryRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        enquiry = enquiry_create(_user_id(request), listing_id, body.validated_data["message"])
+        enquiry = enquiry_create(
+            request_user_id(request), listing_id, body.validated_data["message"]
+        )
         return Response({"ok": True, **EnquiryOut(enquiry).data}, status=status.HTTP_201_CREATED)
-
-
-def _user_id(request: Request) -> int:
-    """The caller's id; these views require authentication (DEFAULT_PERMISSION_CLASSES)."""
-    user_id = request.user.pk
-    assert isinstance(user_id, int), "authenticated view reached without a user"
-    return user_id
 
 
 @require_GET

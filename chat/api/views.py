@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.requests import request_user_id
 from chat.admission import admission_check_backlog
 from chat.api.parsers import BoundedJSONParser, CurlJSONParser
 from chat.api.serializers import (
@@ -42,13 +43,6 @@ from observability.correlation import current_correlation_id, new_correlation_id
 THREAD_LIST_LIMIT = 100
 
 
-def _user_id(request: Request) -> int:
-    """The caller's id; every view here requires authentication (DEFAULT_PERMISSION_CLASSES)."""
-    user_id = request.user.pk
-    assert isinstance(user_id, int), "authenticated view reached without a user"
-    return user_id
-
-
 def _language_meta(language: str | None) -> dict[str, str] | None:
     """The client's hint for the reply's language, kept in the message's meta for the agent."""
     return {"language": language} if language else None
@@ -73,7 +67,7 @@ class SendMessageView(APIView):
         body = SendMessageRequest(data=request.data)
         body.is_valid(raise_exception=True)
         accepted = message_accept(
-            user_id=_user_id(request),
+            user_id=request_user_id(request),
             text=body.validated_data["message"],
             thread_id=body.validated_data.get("thread_id"),
             client_msg_id=body.validated_data.get("client_msg_id"),
@@ -88,7 +82,7 @@ class SendMessageView(APIView):
 class ThreadsView(APIView):
     @extend_schema(responses={200: ThreadList}, summary="The caller's threads, newest first.")
     def get(self, request: Request) -> Response:
-        threads = threads_of(_user_id(request))[:THREAD_LIST_LIMIT]
+        threads = threads_of(request_user_id(request))[:THREAD_LIST_LIMIT]
         return Response({"ok": True, "threads": ThreadOut(threads, many=True).data})
 
     @extend_schema(
@@ -99,7 +93,7 @@ class ThreadsView(APIView):
     def post(self, request: Request) -> Response:
         body = ThreadCreateRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        thread = thread_create(_user_id(request), body.validated_data.get("title", ""))
+        thread = thread_create(request_user_id(request), body.validated_data.get("title", ""))
         return Response({"ok": True, **ThreadOut(thread).data}, status=status.HTTP_201_CREATED)
 
 
@@ -112,7 +106,7 @@ class ThreadDetailView(APIView):
         summary="One of the caller's threads.",
     )
     def get(self, request: Request, thread_id: str) -> Response:
-        thread = thread_access(_user_id(request), thread_id)
+        thread = thread_access(request_user_id(request), thread_id)
         return Response({"ok": True, **ThreadOut(thread).data})
 
     @extend_schema(
@@ -124,7 +118,7 @@ class ThreadDetailView(APIView):
     def patch(self, request: Request, thread_id: str) -> Response:
         body = ThreadRenameRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        thread = thread_rename(_user_id(request), thread_id, body.validated_data["title"])
+        thread = thread_rename(request_user_id(request), thread_id, body.validated_data["title"])
         return Response({"ok": True, **ThreadOut(thread).data})
 
     @extend_schema(
@@ -134,7 +128,7 @@ class ThreadDetailView(APIView):
         summary="Delete a thread with its messages: from then on it is 404 (socket: 4404).",
     )
     def delete(self, request: Request, thread_id: str) -> Response:
-        thread_delete(_user_id(request), thread_id)
+        thread_delete(request_user_id(request), thread_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -147,7 +141,7 @@ class ThreadEventsView(APIView):
     def get(self, request: Request, thread_id: str) -> Response:
         query = EventsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        thread = thread_access(_user_id(request), thread_id)
+        thread = thread_access(request_user_id(request), thread_id)
         limit: int = query.validated_data["limit"]
         events = events_after(thread.pk, query.validated_data["after_seq"], limit + 1)
         page: dict[str, Any] = {
@@ -172,7 +166,9 @@ class CancelTurnView(APIView):
     def post(self, request: Request, thread_id: str) -> Response:
         body = CancelRequest(data=request.data)  # no body is {}; a JSON null is refused
         body.is_valid(raise_exception=True)
-        turn = turn_cancel(_user_id(request), thread_id, body.validated_data.get("in_reply_to"))
+        turn = turn_cancel(
+            request_user_id(request), thread_id, body.validated_data.get("in_reply_to")
+        )
         return Response(
             {
                 "ok": True,
