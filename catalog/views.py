@@ -26,7 +26,7 @@ from catalog.serializers import (
     EnquiryRequest,
     ListingDetailOut,
 )
-from chat.api.parsers import BoundedJSONParser, CurlJSONParser
+from easy_islanders.parsers import BoundedJSONParser, CurlJSONParser
 
 
 class ListingDetailView(APIView):

@@ -1,4 +1,6 @@
-"""Whether a message may come in now: the sender's rate, and the backlog (CHAT_MAX_BACKLOG).
+"""Whether a message may come in now: the sender's rate (CHAT_SEND_RATE), and the backlog
+(CHAT_MAX_BACKLOG). The one limiter of both HTTP accept paths (the event loop's and the DRF
+view's): the same key, the same fixed window, the same answers.
 
 Past capacity a new turn would only wait in the queue until its deadline and then fail; it is
 refused at once instead (503 `overloaded`, with Retry-After), so throughput stays at the
@@ -9,19 +11,19 @@ round trip.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import redis.exceptions
 from django.conf import settings
 
-from chat.errors import Overloaded
+from chat.errors import Overloaded, Throttled
+from easy_islanders.errors import ServiceUnavailable
 from easy_islanders.redis import async_redis_client, redis_client
 
-OVERLOADED_MESSAGE = "The chat is busy right now. Try again in a few seconds."
 # kombu's Redis transport keeps a queue's messages in one list per priority step.
 PRIORITY_SUFFIXES = ("", "\x06\x163", "\x06\x166", "\x06\x169")
-
-
 _PERIOD_SECS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -31,18 +33,17 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), _PERIOD_SECS[period[0]]
 
 
-class AdmissionUnavailable(Exception):
-    """Redis did not answer: neither the rate nor the backlog can be read."""
-
-
 @dataclass(frozen=True)
 class Admission:
     throttled_for_secs: int | None  # the sender is over its rate: seconds until it is not
     backlog: int
 
-    @property
-    def overloaded(self) -> bool:
-        return self.backlog >= settings.CHAT_MAX_BACKLOG
+    def enforce(self) -> None:
+        """Raise Throttled, then Overloaded, when the message may not come in."""
+        if self.throttled_for_secs is not None:
+            raise Throttled(self.throttled_for_secs)
+        if self.backlog >= settings.CHAT_MAX_BACKLOG:
+            raise Overloaded()
 
 
 def backlog_keys() -> list[str]:
@@ -51,32 +52,46 @@ def backlog_keys() -> list[str]:
 
 
 async def admission_async(user_id: int) -> Admission:
-    """Count this message against the sender's rate and read the backlog (from the loop)."""
-    allowed, window = parse_rate(settings.CHAT_SEND_RATE)
-    key = f"ei:rate:chat_send:{user_id}"
+    """Count this message against the sender's rate and read the backlog (from the loop).
+    Raises ServiceUnavailable when Redis does not answer."""
     try:
         async with async_redis_client().pipeline(transaction=False) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, window, nx=True)
-            pipe.ttl(key)
-            for queue in backlog_keys():
-                pipe.llen(queue)
-            count, _, ttl, *depths = await pipe.execute()
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
-        raise AdmissionUnavailable(type(exc).__name__) from exc
-    throttled = max(int(ttl), 1) if count > allowed else None
-    return Admission(throttled_for_secs=throttled, backlog=sum(int(d) for d in depths))
+            _queue_reads(pipe, user_id)
+            return _admission(await pipe.execute())
+    except _REDIS_DOWN:
+        raise ServiceUnavailable() from None
+
+
+def admission(user_id: int) -> Admission:
+    """`admission_async` from a thread (the DRF view)."""
+    try:
+        with redis_client().pipeline(transaction=False) as pipe:
+            _queue_reads(pipe, user_id)
+            return _admission(pipe.execute())
+    except _REDIS_DOWN:
+        raise ServiceUnavailable() from None
 
 
 def backlog() -> int:
-    """Turns waiting in the broker queue (from a thread). Raises redis errors."""
+    """Turns waiting in the broker queue, all priorities (from a thread). Raises redis errors."""
     with redis_client().pipeline(transaction=False) as pipe:
         for queue in backlog_keys():
             pipe.llen(queue)
         return sum(int(depth) for depth in pipe.execute())
 
 
-def admission_check_backlog() -> None:
-    """Raise Overloaded past CHAT_MAX_BACKLOG (from a thread; the DRF view)."""
-    if backlog() >= settings.CHAT_MAX_BACKLOG:
-        raise Overloaded(OVERLOADED_MESSAGE)
+def _queue_reads(pipe: Any, user_id: int) -> None:
+    _, window = parse_rate(settings.CHAT_SEND_RATE)
+    key = f"ei:rate:chat_send:{user_id}"
+    pipe.incr(key)
+    pipe.expire(key, window, nx=True)
+    pipe.ttl(key)
+    for queue in backlog_keys():
+        pipe.llen(queue)
+
+
+def _admission(results: list[Any]) -> Admission:
+    allowed, _ = parse_rate(settings.CHAT_SEND_RATE)
+    count, _, ttl, *depths = results
+    throttled = max(int(ttl), 1) if count > allowed else None
+    return Admission(throttled_for_secs=throttled, backlog=sum(int(d) for d in depths))

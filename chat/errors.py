@@ -1,19 +1,13 @@
-"""The errors the chat domain raises; the API and the socket map each to the contract's answer."""
+"""The errors the chat domain raises, with the contract's status and code for each (the API
+answers them as they are; the socket maps the thread's to close codes)."""
 
 from __future__ import annotations
 
+from easy_islanders.errors import ApiError
 
-class ChatError(Exception):
+
+class ChatError(ApiError):
     """A failure a client caused or must hear about, with a safe message (never exception text)."""
-
-    status = 400
-    code = "bad_request"
-    retry_after_secs: int | None = None
-
-    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields
 
 
 class EmptyMessage(ChatError):
@@ -40,9 +34,23 @@ class ThreadForbidden(ThreadNotFound):
     """The thread exists but belongs to someone else (the socket says 4403; HTTP says 404)."""
 
 
+class Throttled(ChatError):
+    """The sender is over CHAT_SEND_RATE."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, wait_secs: int) -> None:
+        message = f"Request was throttled. Expected available in {wait_secs} seconds."
+        super().__init__(message, retry_after_secs=wait_secs)
+
+
 class Overloaded(ChatError):
     """More turns wait than the workers can answer within their deadline (CHAT_MAX_BACKLOG)."""
 
     status = 503
     code = "overloaded"
     retry_after_secs = 5
+
+    def __init__(self) -> None:
+        super().__init__("The chat is busy right now. Try again in a few seconds.")

@@ -21,7 +21,6 @@ from uuid import UUID, uuid4
 from django.conf import settings
 from django.db import connection, transaction
 
-from chat.envelopes import Envelope, durable_envelope
 from chat.errors import (
     EmptyMessage,
     InvalidMessage,
@@ -29,11 +28,11 @@ from chat.errors import (
     ThreadForbidden,
     ThreadNotFound,
 )
+from chat.events import Envelope, EventRow, durable_envelope
 from chat.models import EventKind
-from chat.publishing import frame_text, publish, thread_channel
-from chat.queueing import turn_enqueue_or_defer, turn_task_message
-from chat.sockets import EventRow
+from chat.publishing import publish, publish_in
 from chat.threads import thread_title_from_message
+from chat.turns.queueing import turn_enqueue_or_defer, turn_task_message
 from easy_islanders.pg import pool
 from easy_islanders.redis import async_redis_client
 from observability.metrics import TURN_STAGE
@@ -201,7 +200,7 @@ async def _announce_and_enqueue(stored: _Stored, correlation_id: str) -> None:
     event = stored.event
     try:
         async with async_redis_client().pipeline(transaction=False) as pipe:
-            pipe.publish(thread_channel(event["thread_id"]), frame_text(event))
+            publish_in(pipe, event)
             pipe.lpush(
                 settings.CELERY_TASK_DEFAULT_QUEUE,
                 turn_task_message(stored.turn_id, correlation_id),

@@ -1,9 +1,14 @@
 """The one way chat frames reach sockets: PUBLISH on the thread's Redis channel.
 
-Each web process's hub (chat/hub.py) holds one pub/sub connection subscribed to the threads
-it has sockets for and fans frames out to them. Publishing is at-most-once and may fail
+Each web process's hub (chat/sockets/hub.py) holds one pub/sub connection subscribed to the
+threads it has sockets for and fans frames out to them. Publishing is at-most-once and may fail
 (Redis down); that is fine because every durable event is already a row, and the hub brings
-its sockets up to date from PostgreSQL after any break. So publishing never raises.
+its sockets up to date from PostgreSQL after any break. So `publish` never raises.
+
+Frames that travel with other commands in one round trip (the accept's broker hand-off, a
+stream's text so far) are added to the caller's pipeline here, so every PUBLISH is made in
+this module. The running reply's text so far lives here too: the worker appends to it with
+each piece, and a socket that joins mid-stream reads it.
 
 Control messages (a thread deleted, a user's account changed) go on one channel every hub
 subscribes to.
@@ -14,11 +19,12 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any, Literal, TypedDict
+from uuid import UUID
 
 import orjson
 
-from chat.envelopes import Envelope
-from easy_islanders.redis import redis_client
+from chat.events import Envelope
+from easy_islanders.redis import async_redis_client, redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +57,34 @@ def publish(envelope: Envelope) -> None:
         redis_client().publish(thread_channel(envelope["thread_id"]), frame_text(envelope))
     except Exception as exc:
         _failed(envelope, exc)
+
+
+def publish_in(pipe: Any, envelope: Envelope) -> None:
+    """Add the frame's PUBLISH to a Redis pipeline the caller executes (and handles errors of)."""
+    pipe.publish(thread_channel(envelope["thread_id"]), frame_text(envelope))
+
+
+def inflight_key(turn_id: UUID | str, attempt: int) -> str:
+    # Per attempt: a re-driven turn starts its text again, under a key of its own.
+    return f"ei:turn:text:{turn_id}:{attempt}"
+
+
+def stream_piece_in(pipe: Any, frame: Envelope, attempt_key: str, ttl_secs: int) -> None:
+    """Add a stream piece to a pipeline: its text onto the text so far, then its frame. In that
+    order, so a socket joining in between reads the text and trims the frame."""
+    pipe.append(attempt_key, frame["payload"]["text"])
+    pipe.expire(attempt_key, ttl_secs)
+    publish_in(pipe, frame)
+
+
+async def inflight_text(turn_id: UUID | str, attempt: int) -> str:
+    """The text generated so far by a running turn's attempt ("" when none or unknown)."""
+    try:
+        value = await async_redis_client().get(inflight_key(turn_id, attempt))
+    except Exception as exc:
+        logger.warning("inflight_read_failed", extra={"error": type(exc).__name__})
+        return ""
+    return str(value or "")
 
 
 def publish_control(kind: ControlKind, id_: Any) -> None:

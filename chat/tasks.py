@@ -1,4 +1,5 @@
-"""Celery adapters: a turn id in, the domain's turn_run out; and the periodic sweep."""
+"""Celery adapters: a turn id in, the domain's turn_run out; and, for each worker process, its
+heartbeat and the periodic sweep."""
 
 from __future__ import annotations
 
@@ -6,18 +7,33 @@ from typing import Any
 from uuid import UUID
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutdown
 
-from chat.queueing import RUN_TURN_TASK
-from chat.running import turn_run
-from chat.sweeper import start_sweeper
+from chat.turns.queueing import RUN_TURN_TASK
+from chat.turns.running import turn_run
+from chat.turns.sweeper import start_sweeper
+from chat.turns.workers import Heartbeat
 
 
+# The name stays "chat.run_turn" whatever module holds it, so queued tasks survive a deploy.
 @shared_task(name=RUN_TURN_TASK, bind=True)
 def run_turn(self: Any, turn_id: str) -> None:
     turn_run(UUID(turn_id), worker=self.request.hostname or "unknown")
 
 
+_heartbeats: list[Heartbeat] = []
+
+
 @worker_ready.connect
-def _start_sweeper(sender: Any, **_: Any) -> None:
+def _worker_ready(sender: Any, **_: Any) -> None:
+    # The heartbeat first: the sweep trusts the heartbeats only once its own is among them.
+    heartbeat = Heartbeat(sender.hostname)
+    heartbeat.start()
+    _heartbeats.append(heartbeat)
     start_sweeper(sender.hostname)
+
+
+@worker_shutdown.connect
+def _worker_shutdown(**_: Any) -> None:
+    for heartbeat in _heartbeats:
+        heartbeat.stop()

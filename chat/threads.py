@@ -13,14 +13,21 @@ from chat.models import Thread
 from chat.publishing import publish_control
 
 
+def thread_owner_check(owner_id: int | None, user_id: int) -> None:
+    """The one rule of who may use a thread: its owner. `owner_id` None: there is no such
+    thread. Raises ThreadNotFound or ThreadForbidden (chat_accept() in chat/sql/accept.sql
+    applies the same rule inside its statement, and says which in its outcome)."""
+    if owner_id is None:
+        raise ThreadNotFound("No such thread.")
+    if owner_id != user_id:
+        raise ThreadForbidden("No such thread.")
+
+
 def thread_access(user_id: int, thread_id: UUID | str) -> Thread:
     """The thread if `user_id` owns it. Raises ThreadNotFound or ThreadForbidden."""
-    try:
-        thread = Thread.objects.get(pk=_as_uuid(thread_id))
-    except Thread.DoesNotExist:
-        raise ThreadNotFound("No such thread.") from None
-    if thread.owner_id != user_id:
-        raise ThreadForbidden("No such thread.")
+    thread = Thread.objects.filter(pk=_as_uuid(thread_id)).first()
+    thread_owner_check(thread.owner_id if thread else None, user_id)
+    assert thread is not None
     return thread
 
 
@@ -82,10 +89,8 @@ def _locked_owned(user_id: int, thread_id: UUID | str) -> Thread:
     """The caller's thread, its row locked for the rest of the transaction (as chat_accept()
     locks it). Raises ThreadNotFound or ThreadForbidden."""
     thread = Thread.objects.select_for_update().filter(pk=_as_uuid(thread_id)).first()
-    if thread is None:
-        raise ThreadNotFound("No such thread.")
-    if thread.owner_id != user_id:
-        raise ThreadForbidden("No such thread.")
+    thread_owner_check(thread.owner_id if thread else None, user_id)
+    assert thread is not None
     return thread
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from chat.turns.workers import live_worker_names
 from easy_islanders.celery import app as celery_app
 from easy_islanders.redis import redis_client
-from observability.celery import live_worker_names
 
 
 @require_GET
@@ -34,7 +33,7 @@ def _broker() -> None:
 
 
 def _worker() -> None:
-    if not live_worker_names(max_age_secs=settings.WORKER_HEARTBEAT_SECS * 3):
+    if not live_worker_names():
         raise RuntimeError("no Celery worker has sent a heartbeat recently")
 
 

@@ -22,9 +22,8 @@ from django.core.handlers.base import BaseHandler
 from django.http import HttpResponseBase, JsonResponse
 from django.urls import set_script_prefix
 
+from easy_islanders.asgi_types import Scope
 from easy_islanders.errors import error_body
-
-Scope = dict[str, Any]
 
 
 def _body_timeout_response() -> HttpResponseBase:

@@ -16,9 +16,9 @@ import uvicorn
 class Server(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         # Before uvicorn's own shutdown, which would close them with 1012.
-        from chat.socket_registry import registry
+        from easy_islanders.asgi import sockets as chat_sockets
 
-        await registry.close_all()
+        await chat_sockets.close_all()
         await super().shutdown(sockets)
 
 

@@ -179,11 +179,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["chat.api.parsers.BoundedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["easy_islanders.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "chat.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "easy_islanders.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "chat_send": CHAT_SEND_RATE,
         "auth": AUTH_RATE,
         "enquiry": ENQUIRY_RATE,
     },
@@ -249,7 +248,7 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 # Turns are safe to deliver twice (the claim is a conditional UPDATE) and PostgreSQL, not the
-# broker, is what guarantees they run: the sweep (chat.sweeper) queues again any turn whose
+# broker, is what guarantees they run: the sweep (chat.turns.sweeper) queues again any turn whose
 # worker died or whose message Redis lost. So Redis's acknowledgement emulation is off: it adds
 # nothing the sweep does not do, and on a Redis restart it crashes the worker while restoring
 # unacknowledged messages (kombu). Late acks still apply on brokers with real acknowledgements.

@@ -2,10 +2,12 @@
 request cycle, DRF or the ORM.
 
 It answers exactly as the documented DRF view (chat/api/views.py, SendMessageView, which
-serves it when CHAT_ACCEPT_ON_LOOP is off) does: the same checks in the same order (host,
-token, throttle and backlog, body, fields, domain), the same error bodies and headers. The
-work is one statement (chat.messages.message_accept_async); the publish and the broker
-hand-off follow its commit. Measured against the DRF view in docs/performance.md.
+serves it when CHAT_ACCEPT_ON_LOOP is off) does, the checks in the same order (host, token,
+throttle and backlog, body, fields, domain): both use the one field check below
+(`message_fields`), the one limiter (chat/admission.py) and the one error type
+(easy_islanders/errors.py). The work is one statement (chat.messages.message_accept_async);
+the publish and the broker hand-off follow its commit. Measured against the DRF view in
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -15,48 +17,29 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from accounts.tokens import TokenRejected, access_token_identity_async
-from chat.admission import OVERLOADED_MESSAGE, AdmissionUnavailable, admission_async
-from chat.errors import ChatError, Overloaded
+from agents.base import LANGUAGES
+from chat.admission import admission_async
 from chat.messages import message_accept_async
-from easy_islanders.errors import error_body
+from easy_islanders.asgi_types import Receive, Scope, Send
+from easy_islanders.errors import INTERNAL_ERROR_MESSAGE, ApiError, ServiceUnavailable, error_body
 from easy_islanders.security import api_response_headers
 from observability.correlation import HEADER, clean_correlation_id, correlation_scope
 from observability.middleware import MAX_LOGGED_PATH_CHARS
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("easy_islanders.http")
+T = TypeVar("T")
 
 PATH = "/api/chat/"
 FIELDS = ("message", "thread_id", "client_msg_id", "language")
-LANGUAGES = ("en", "tr", "ru")  # as SendMessageRequest.language
 JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")  # curl -d: the latter
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-class Refusal(Exception):
-    """An answer other than 202, with the contract's error body."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        fields: dict[str, list[str]] | None = None,
-        headers: list[tuple[bytes, bytes]] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.headers = status, headers or []
-        self.body = error_body(code, message, fields)
 
 
 def served_on_loop(scope: Scope) -> bool:
@@ -76,12 +59,12 @@ async def accept_message(scope: Scope, receive: Receive, send: Send) -> None:
     cid = clean_correlation_id(headers.get(HEADER.lower().encode(), b"").decode("latin-1"))
     with correlation_scope(cid) as correlation_id:
         try:
-            status, body, extra = 202, await _accept(headers, host, receive, correlation_id), []
-        except Refusal as refusal:
+            status, body, extra = 202, await _accept(headers, host, receive, correlation_id), {}
+        except ApiError as refusal:
             status, body, extra = refusal.status, refusal.body, refusal.headers
         except Exception:
             logger.exception("api_unhandled_error")
-            status, body, extra = 500, error_body("internal_error", _INTERNAL), []
+            status, body, extra = 500, error_body("internal_error", INTERNAL_ERROR_MESSAGE), {}
         payload = json.dumps(body).encode()
         response_headers = [
             (b"content-type", b"application/json"),
@@ -89,7 +72,7 @@ async def accept_message(scope: Scope, receive: Receive, send: Send) -> None:
             (HEADER.encode(), correlation_id.encode()),
             (b"allow", b"POST, OPTIONS"),  # as DRF says for the view
             *api_response_headers(host if _host_allowed(host) else "", headers, _secure(scope)),
-            *extra,
+            *((name.lower().encode(), value.encode()) for name, value in extra.items()),
         ]
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
         await send({"type": "http.response.body", "body": payload})
@@ -104,10 +87,6 @@ async def accept_message(scope: Scope, receive: Receive, send: Send) -> None:
         )
 
 
-_INTERNAL = "Something went wrong on our side."
-_UNAVAILABLE = "The chat service is unavailable. Try again soon."
-
-
 async def _accept(
     headers: dict[bytes, bytes], host: str, receive: Receive, correlation_id: str
 ) -> dict[str, Any]:
@@ -115,27 +94,23 @@ async def _accept(
     # body checks.
     raw = await _received(headers, receive)
     if not _host_allowed(host):
-        raise Refusal(400, "bad_request", "Bad request.")
+        raise ApiError("Bad request.")
     if not _json_acceptable(headers.get(b"accept")):
         message = "Could not satisfy the request Accept header."
-        raise Refusal(406, "not_acceptable", message)
+        raise ApiError(message, status=406, code="not_acceptable")
     user_id = await _authenticated(headers)
-    await _admitted(user_id)
-    fields = _fields(_parsed(headers, raw))
-    try:
-        accepted = await message_accept_async(
+    (await _unless_unavailable(admission_async(user_id))).enforce()
+    fields = message_fields(_parsed(headers, raw))
+    accepted = await _unless_unavailable(
+        message_accept_async(
             user_id=user_id,
             text=fields["message"],
             thread_id=fields.get("thread_id"),
             client_msg_id=fields.get("client_msg_id"),
             correlation_id=correlation_id,
-            meta={"language": fields["language"]} if fields.get("language") else None,
+            meta=language_meta(fields.get("language")),
         )
-    except ChatError as exc:
-        raise _refusal(exc) from None
-    except OSError as exc:  # PostgreSQL unreachable (psycopg's errors are OSErrors too)
-        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
-        raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
+    )
     return {
         "ok": True,
         "thread_id": str(accepted.thread_id),
@@ -148,50 +123,39 @@ async def _accept(
     }
 
 
-_RETRY_SOON = [(b"retry-after", b"5")]
-_BEARER = [(b"www-authenticate", b'Bearer realm="api"')]
+_BEARER = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
+async def _unless_unavailable(work: Awaitable[T]) -> T:
+    """`work`'s result; ServiceUnavailable when PostgreSQL or Redis cannot be reached."""
+    try:
+        return await work
+    except ServiceUnavailable as exc:
+        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
+        raise
+    except OSError as exc:  # PostgreSQL unreachable (psycopg's errors are OSErrors too)
+        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
+        raise ServiceUnavailable() from None
+
+
+def language_meta(language: str | None) -> dict[str, str] | None:
+    """The client's hint for the reply's language, kept in the message's meta for the agent."""
+    return {"language": language} if language else None
 
 
 async def _authenticated(headers: dict[bytes, bytes]) -> int:
     parts = headers.get(b"authorization", b"").split()
     if not parts or parts[0] != b"Bearer":
         message = "Authentication credentials were not provided."
-        raise Refusal(401, "not_authenticated", message, headers=_BEARER)
+        raise ApiError(message, status=401, code="not_authenticated", headers=_BEARER)
     try:
         if len(parts) != 2:
             raise TokenRejected("malformed header")
-        return (await access_token_identity_async(parts[1].decode("latin-1"))).user_id
+        token = parts[1].decode("latin-1")
+        return (await _unless_unavailable(access_token_identity_async(token))).user_id
     except TokenRejected:
         message = "The access token is invalid or expired."
-        raise Refusal(401, "token_invalid", message, headers=_BEARER) from None
-    except OSError as exc:
-        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
-        raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
-
-
-async def _admitted(user_id: int) -> None:
-    try:
-        admission = await admission_async(user_id)
-    except AdmissionUnavailable as exc:
-        logger.error("api_dependency_unavailable", extra={"error": str(exc)})
-        raise Refusal(503, "service_unavailable", _UNAVAILABLE, headers=_RETRY_SOON) from None
-    wait = admission.throttled_for_secs
-    if wait is not None:
-        raise Refusal(
-            429,
-            "throttled",
-            f"Request was throttled. Expected available in {wait} seconds.",
-            headers=[(b"retry-after", str(wait).encode())],
-        )
-    if admission.overloaded:
-        logger.warning("api_overloaded", extra={"backlog": admission.backlog})
-        raise _refusal(Overloaded(OVERLOADED_MESSAGE))
-
-
-def _refusal(exc: ChatError) -> Refusal:
-    retry = exc.retry_after_secs
-    headers = [(b"retry-after", str(retry).encode())] if retry is not None else None
-    return Refusal(exc.status, exc.code, exc.message, exc.fields, headers)
+        raise ApiError(message, status=401, code="token_invalid", headers=_BEARER) from None
 
 
 async def _received(headers: dict[bytes, bytes], receive: Receive) -> bytes | None:
@@ -204,7 +168,8 @@ async def _received(headers: dict[bytes, bytes], receive: Receive) -> bytes | No
         async with asyncio.timeout(settings.HTTP_BODY_TIMEOUT_SECS):
             return await _read(receive, limit)
     except TimeoutError:
-        raise Refusal(408, "request_timeout", "The request body did not arrive in time.") from None
+        message = "The request body did not arrive in time."
+        raise ApiError(message, status=408, code="request_timeout") from None
 
 
 async def _read(receive: Receive, limit: int) -> bytes | None:
@@ -212,7 +177,7 @@ async def _read(receive: Receive, limit: int) -> bytes | None:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise Refusal(400, "bad_request", "The client went away.")
+            raise ApiError("The client went away.")
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
@@ -224,30 +189,31 @@ async def _read(receive: Receive, limit: int) -> bytes | None:
 
 def _parsed(headers: dict[bytes, bytes], raw: bytes | None) -> Any:
     if raw is None:
-        raise Refusal(413, "payload_too_large", "The request body is too large.")
+        raise ApiError("The request body is too large.", status=413, code="payload_too_large")
     if not raw:
         return {}  # DRF reads an empty body as no data, whatever its type
     media_type = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1")
     if media_type.lower() not in JSON_TYPES:
         message = f'Unsupported media type "{media_type[:100]}" in request.'
-        raise Refusal(415, "unsupported_media_type", message)
+        raise ApiError(message, status=415, code="unsupported_media_type")
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise Refusal(400, "invalid_json", "The body is not valid JSON.") from None
+        raise ApiError("The body is not valid JSON.", code="invalid_json") from None
 
 
-def _fields(body: Any) -> dict[str, Any]:
-    """The body's fields, checked as SendMessageRequest checks them (same messages)."""
+def message_fields(body: Any) -> dict[str, Any]:
+    """The message's fields, checked for both accept paths (the documented SendMessageRequest's
+    rules and DRF's wording). Raises ApiError (400 invalid_request, naming each field)."""
     invalid = "The request body is invalid."
     if not isinstance(body, dict):
         kind = type(body).__name__
         expected = {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]}
-        raise Refusal(400, "invalid_request", invalid, expected)
+        raise ApiError(invalid, fields=expected, code="invalid_request")
     unknown = sorted(str(name)[:64] for name in set(body) - set(FIELDS))
     if unknown:
         named = {name: ["Unknown field."] for name in unknown[:10]}
-        raise Refusal(400, "invalid_request", invalid, named)
+        raise ApiError(invalid, fields=named, code="invalid_request")
     errors: dict[str, list[str]] = {}
     message = body.get("message")
     if "message" not in body:
@@ -280,7 +246,7 @@ def _fields(body: Any) -> dict[str, Any]:
         else:
             fields["language"] = str(language)
     if errors:
-        raise Refusal(400, "invalid_request", invalid, errors)
+        raise ApiError(invalid, fields=errors, code="invalid_request")
     return fields
 
 

@@ -9,12 +9,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.requests import request_user_id
-from chat.admission import admission_check_backlog
-from chat.api.parsers import BoundedJSONParser, CurlJSONParser
+from chat.admission import admission
+from chat.api.accept import language_meta, message_fields
 from chat.api.serializers import (
     CancelAccepted,
     CancelRequest,
@@ -27,8 +26,8 @@ from chat.api.serializers import (
     ThreadOut,
     ThreadRenameRequest,
 )
-from chat.envelopes import durable_envelope
-from chat.history import events_after
+from chat.events import durable_envelope
+from chat.history import events_page
 from chat.messages import message_accept
 from chat.threads import (
     thread_access,
@@ -37,25 +36,20 @@ from chat.threads import (
     thread_rename,
     threads_of,
 )
-from chat.turns import turn_cancel
+from chat.turns.lifecycle import turn_cancel
+from easy_islanders.parsers import BoundedJSONParser, CurlJSONParser
 from observability.correlation import current_correlation_id, new_correlation_id
 
 THREAD_LIST_LIMIT = 100
 
 
-def _language_meta(language: str | None) -> dict[str, str] | None:
-    """The client's hint for the reply's language, kept in the message's meta for the agent."""
-    return {"language": language} if language else None
-
-
 class SendMessageView(APIView):
-    """The message accept's documentation, and its DRF implementation: the event loop answers
-    `POST /api/chat/` itself (chat/api/accept.py) unless CHAT_ACCEPT_ON_LOOP is off, the same
-    way (tests/integration/test_http_errors.py holds the two equal)."""
+    """The message accept's documentation, and its DRF adapter: the event loop answers
+    `POST /api/chat/` itself (chat/api/accept.py) unless CHAT_ACCEPT_ON_LOOP is off. Both run
+    the same field check, limiter and errors (tests/integration/test_http_errors.py holds the
+    two equal); SendMessageRequest documents the body."""
 
     parser_classes = [BoundedJSONParser, CurlJSONParser]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "chat_send"
 
     @extend_schema(
         request=SendMessageRequest,
@@ -63,16 +57,16 @@ class SendMessageView(APIView):
         summary="Send a message; its turn runs in the background.",
     )
     def post(self, request: Request) -> Response:
-        admission_check_backlog()
-        body = SendMessageRequest(data=request.data)
-        body.is_valid(raise_exception=True)
+        user_id = request_user_id(request)
+        admission(user_id).enforce()
+        fields = message_fields(request.data)
         accepted = message_accept(
-            user_id=request_user_id(request),
-            text=body.validated_data["message"],
-            thread_id=body.validated_data.get("thread_id"),
-            client_msg_id=body.validated_data.get("client_msg_id"),
+            user_id=user_id,
+            text=fields["message"],
+            thread_id=fields.get("thread_id"),
+            client_msg_id=fields.get("client_msg_id"),
             correlation_id=current_correlation_id() or new_correlation_id(),
-            meta=_language_meta(body.validated_data.get("language")),
+            meta=language_meta(fields.get("language")),
         )
         return Response(
             MessageAccepted({"ok": True, **asdict(accepted)}).data, status=status.HTTP_202_ACCEPTED
@@ -143,7 +137,7 @@ class ThreadEventsView(APIView):
         query.is_valid(raise_exception=True)
         thread = thread_access(request_user_id(request), thread_id)
         limit: int = query.validated_data["limit"]
-        events = events_after(thread.pk, query.validated_data["after_seq"], limit + 1)
+        events = events_page(thread.pk, query.validated_data["after_seq"], limit + 1)
         page: dict[str, Any] = {
             "ok": True,
             "events": [durable_envelope(e) for e in events[:limit]],

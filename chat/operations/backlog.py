@@ -1,5 +1,6 @@
-"""The chat backlog as Prometheus reads it at scrape time (CF-007): the broker queue's depth,
-the oldest accepted turn not yet claimed, and the workers with a recent heartbeat."""
+"""The chat backlog, read one way by Prometheus at scrape time and by `chat_doctor`: the
+broker queue's depth (every priority list), the oldest accepted turn not yet claimed, and the
+workers with a recent heartbeat."""
 
 from __future__ import annotations
 
@@ -13,9 +14,20 @@ from prometheus_client.registry import Collector
 
 from chat.admission import backlog
 from chat.models import Turn, TurnState
-from observability.celery import live_worker_names
+from chat.turns.workers import live_worker_names
 
 logger = logging.getLogger(__name__)
+
+
+def oldest_queued_age_secs() -> float:
+    """How long the oldest accepted turn not yet claimed has waited (0 when none waits)."""
+    first = (
+        Turn.objects.filter(state=TurnState.QUEUED)
+        .order_by("queued_at")
+        .values_list("queued_at", flat=True)
+        .first()
+    )
+    return (timezone.now() - first).total_seconds() if first else 0.0
 
 
 class BacklogCollector(Collector):
@@ -32,14 +44,8 @@ class BacklogCollector(Collector):
         workers = GaugeMetricFamily("chat_workers_alive", "Celery workers with a recent heartbeat.")
         try:
             depth.add_metric([queue], backlog())
-            workers.add_metric([], len(live_worker_names(settings.WORKER_HEARTBEAT_SECS * 3)))
+            workers.add_metric([], len(live_worker_names()))
         except Exception as exc:
             logger.warning("metrics_broker_unreadable", extra={"error": type(exc).__name__})
-        first = (
-            Turn.objects.filter(state=TurnState.QUEUED)
-            .order_by("queued_at")
-            .values_list("queued_at", flat=True)
-            .first()
-        )
-        oldest.add_metric([queue], (timezone.now() - first).total_seconds() if first else 0.0)
+        oldest.add_metric([queue], oldest_queued_age_secs())
         yield from (depth, oldest, workers)

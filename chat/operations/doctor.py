@@ -12,16 +12,16 @@ import httpx
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.utils import timezone
 from websockets.sync.client import connect
 
 from accounts.tokens import access_token_issue
-from chat.models import Turn, TurnState
+from chat.admission import backlog
+from chat.operations.backlog import oldest_queued_age_secs
 from easy_islanders.celery import app
 from easy_islanders.redis import redis_client
 
 DOCTOR_USER = "chat-doctor"
-QUEUE_DEPTH_LIMIT = 50  # CF-007's alert threshold
+QUEUE_DEPTH_LIMIT = 50  # the queue-depth alert's threshold (deploy/prometheus/alerts.yml)
 
 
 @dataclass(frozen=True)
@@ -70,15 +70,7 @@ def _workers() -> str:
 
 
 def _queue() -> str:
-
-    depth = int(redis_client().llen(settings.CELERY_TASK_DEFAULT_QUEUE))
-    first = (
-        Turn.objects.filter(state=TurnState.QUEUED)
-        .order_by("queued_at")
-        .values_list("queued_at", flat=True)
-        .first()
-    )
-    age = (timezone.now() - first).total_seconds() if first else 0.0
+    depth, age = backlog(), oldest_queued_age_secs()
     if depth > QUEUE_DEPTH_LIMIT:
         raise RuntimeError(
             f"{depth} turns waiting (more than {QUEUE_DEPTH_LIMIT}); the oldest "

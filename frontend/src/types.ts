@@ -1,4 +1,4 @@
-// The server's envelope and payloads (CONTRACT.md: WebSocket), mirrored from chat/envelopes.py.
+// The server's envelope and payloads (CONTRACT.md: WebSocket), mirrored from chat/events.py.
 
 export type EnvelopeType = "chat_status" | "chat_message" | "chat_delta" | "chat_error";
 
@@ -58,7 +58,7 @@ export interface Thread {
   last_activity_at: string;
 }
 
-// The ephemeral frames' payloads (chat/envelopes.py; tests/chat/test_envelopes.py keeps the
+// The ephemeral frames' payloads (chat/events.py; tests/chat/test_envelopes.py keeps the
 // field names of every payload here equal to the server's).
 export interface TypingPayload {
   value: boolean;

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from chat.history import events_after
+from chat.history import events_page
 from chat.messages import message_accept
 from chat.models import Turn
-from chat.turns import Reply, turn_claim, turn_finish
+from chat.turns.lifecycle import Reply, turn_claim, turn_finish
 
 pytestmark = pytest.mark.django_db
 
@@ -75,4 +75,4 @@ def test_a_history_page_is_one_query(
         user_id=user.pk, text="hi", thread_id=None, client_msg_id=None, correlation_id="c"
     )
     with django_assert_num_queries(1):
-        events_after(accepted.thread_id, 0, 100)
+        events_page(accepted.thread_id, 0, 100)

@@ -23,15 +23,13 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from agents.base import HistoryMessage
-from agents.language import conversation_language
-from agents.texts import TEXT, text
-from chat.envelopes import durable_envelope, typing_envelope
+from agents.registry import failure_text
+from chat.events import EventRow, durable_envelope, typing_envelope
 from chat.models import UNFINISHED_STATES, Event, EventKind, Turn, TurnState
 from chat.publishing import publish
-from chat.queueing import turn_enqueue_or_defer
-from chat.sockets import EventRow
-from chat.stopping import CANCEL, turn_stop_request
 from chat.threads import thread_access
+from chat.turns.queueing import turn_enqueue_or_defer
+from chat.turns.stopping import CANCEL, turn_stop_request
 from observability.metrics import TURN_STAGE, TURNS, stage_timer
 
 logger = logging.getLogger(__name__)
@@ -175,10 +173,8 @@ def turn_finish(
 
 def _in_thread_language(failure: Failure, turn_id: UUID) -> Failure:
     """The failure's message in the language the person writes in (their messages and the
-    client's hints, read as the agent reads them); English for a code with no translation.
-    One query, on the failure path only."""
-    if failure.code not in TEXT["en"]:
-        return failure
+    client's hints, read as the agent reads them); as it is for a code the agent has no words
+    for. One query, on the failure path only."""
     turn = Turn.objects.filter(pk=turn_id)
     said = (
         Event.objects.filter(
@@ -189,10 +185,10 @@ def _in_thread_language(failure: Failure, turn_id: UUID) -> Failure:
         .order_by("-seq")
         .values_list("content", "meta")[: settings.CHAT_HISTORY_TURNS]
     )
-    language = conversation_language(
-        (content, meta.get("language")) for content, meta in reversed(list(said))
+    worded = failure_text(
+        failure.code, [(content, meta.get("language")) for content, meta in reversed(list(said))]
     )
-    return replace(failure, message=text(language, failure.code))
+    return replace(failure, message=worded) if worded is not None else failure
 
 
 def _announce_end(event: EventRow, next_turn: tuple[UUID, str] | None) -> None:
@@ -220,7 +216,7 @@ def _terminal_event(outcome: Reply | Failure) -> tuple[EventKind, str, dict[str,
         meta: dict[str, Any] = {"code": outcome.code, "retryable": outcome.retryable}
         return EventKind.TURN_FAILED, outcome.message, meta
     meta = {
-        # CF-010: the cards are part of the stored row, so replay and audit see them.
+        # The cards are part of the stored row, so replay and audit see them.
         "recommendations": outcome.recommendations,
         "agent": outcome.agent,
         "degraded": outcome.degraded,

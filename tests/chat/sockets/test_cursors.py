@@ -1,4 +1,4 @@
-from chat.delivery import Action, DeliveryCursor
+from chat.sockets.cursors import Action, DeliveryCursor
 
 
 def test_it_sends_the_next_seq_drops_repeats_and_fills_gaps() -> None:
@@ -21,7 +21,7 @@ def test_it_refuses_to_record_a_send_out_of_order() -> None:
 
 
 def test_a_stream_cursor_trims_what_a_socket_already_has() -> None:
-    from chat.delivery import StreamCursor
+    from chat.sockets.cursors import StreamCursor
 
     cursor = StreamCursor()
     cursor.sent(5, 0, "Hello wor")  # the text so far, sent on joining

@@ -22,16 +22,15 @@ from uuid import UUID, uuid4
 
 from django.conf import settings
 
-from chat.delivery import Action, DeliveryCursor, StreamCursor
-from chat.envelopes import Envelope, status_envelope, token_envelope, typing_envelope
-from chat.publishing import frame_text
-from chat.sockets import RunningTurn, SocketOpening, events_after, thread_states
-from chat.streaming import inflight_text
+from chat.events import Envelope, status_envelope, token_envelope, typing_envelope
+from chat.history import RunningTurn, events_after, thread_states
+from chat.publishing import frame_text, inflight_text
+from chat.sockets import closes
+from chat.sockets.cursors import Action, DeliveryCursor, StreamCursor
+from chat.sockets.opening import SocketOpening
 
 logger = logging.getLogger(__name__)
 
-CLOSE_INTERNAL_ERROR = 1011
-CLOSE_NOT_FOUND = 4404
 # A socket this far behind has stopped reading: it is closed (it resumes with last_seq).
 MAX_OUTBOX = 2000
 # Turns remembered as ended, per socket (a thread runs its turns one at a time).
@@ -91,6 +90,8 @@ class Session:
         self._pump: asyncio.Task[None] | None = None
         self._ready = False
         self.closed = False
+        # Counted against its user's sockets (chat/sockets/slots.py) once it is open.
+        self.admitted = False
 
     # --- Feeding the outbox ----------------------------------------------------------------
 
@@ -100,7 +101,7 @@ class Session:
         if len(self._outbox) >= MAX_OUTBOX:
             logger.warning("ws_slow_consumer_closed", extra=self.log_context())
             self._outbox.clear()
-            item = Close(CLOSE_INTERNAL_ERROR)
+            item = Close(closes.INTERNAL_ERROR)
         self._outbox.append(item)
         if self._ready and self._pump is None:
             self._pump = asyncio.get_running_loop().create_task(self._drain())
@@ -143,7 +144,7 @@ class Session:
             logger.exception("ws_delivery_failed", extra=self.log_context())
             self.closed = True
             with contextlib.suppress(Exception):
-                await self._close(CLOSE_INTERNAL_ERROR)
+                await self._close(closes.INTERNAL_ERROR)
         finally:
             self._pump = None
 
@@ -199,12 +200,11 @@ class Session:
 
     async def _resync(self) -> None:
         """Catch up with the thread as PostgreSQL has it (after a break in the subscription)."""
-        state = (await thread_states([self.thread_id])).get(self.thread_id)
-        if state is None:  # deleted meanwhile
+        now = (await thread_states([self.thread_id])).get(self.thread_id)
+        if now is None:  # deleted meanwhile
             self.closed = True
-            await self._close(CLOSE_NOT_FOUND)
+            await self._close(closes.NOT_FOUND)
             return
-        _, now = state
         if now.head_seq > self.cursor.delivered_seq:
             await self._catch_up(now.head_seq)
         running = now.running
@@ -274,7 +274,7 @@ class Session:
             self.closed = True
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(1):
-                    await self._close(CLOSE_INTERNAL_ERROR)
+                    await self._close(closes.INTERNAL_ERROR)
             raise SocketGone() from None
         except SocketGone:
             self.closed = True

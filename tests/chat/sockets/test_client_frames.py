@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from chat.client_frames import Auth, BadFrame, Cancel, FrameBudget, Ping, client_frame_parse
+from chat.sockets.client_frames import Auth, BadFrame, Cancel, FrameBudget, Ping, client_frame_parse
 
 
 def test_the_contract_frames_parse_into_their_types() -> None:

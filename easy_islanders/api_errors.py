@@ -1,4 +1,5 @@
-"""Every API error becomes the contract's body: {"ok": false, "error": {code, message, fields?}}."""
+"""DRF's exception handler for the whole project: every API error becomes the contract's body,
+{"ok": false, "error": {code, message, fields?}} (docs/protocol.md, "Errors")."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from chat.errors import ChatError
-from easy_islanders.errors import error_body
+from easy_islanders.errors import INTERNAL_ERROR_MESSAGE, ApiError, ServiceUnavailable, error_body
 
 logger = logging.getLogger(__name__)
 
@@ -39,24 +39,16 @@ _UNAVAILABLE = (
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    if isinstance(exc, ChatError):
-        retry = exc.retry_after_secs
-        headers = {"Retry-After": str(retry)} if retry is not None else None
-        return Response(
-            error_body(exc.code, exc.message, exc.fields), status=exc.status, headers=headers
-        )
     if isinstance(exc, _UNAVAILABLE):
         logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
-        return Response(
-            error_body("service_unavailable", "The chat service is unavailable. Try again soon."),
-            status=503,
-            headers={"Retry-After": "5"},
-        )
+        exc = ServiceUnavailable()
+    if isinstance(exc, ApiError):
+        return Response(exc.body, status=exc.status, headers=exc.headers or None)
     response = exception_handler(exc, context)  # sets WWW-Authenticate and Retry-After
     if response is None:
         logger.exception("api_unhandled_error")
         return Response(
-            error_body("internal_error", "Something went wrong on our side."), status=500
+            error_body("internal_error", INTERNAL_ERROR_MESSAGE), status=500
         )
     code = next((code for kind, code in _CODES if isinstance(exc, kind)), None)
     if code is None:

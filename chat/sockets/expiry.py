@@ -11,12 +11,11 @@ from datetime import datetime
 
 from django.conf import settings
 
-from chat.envelopes import TokenExpiryPayload, iso_utc, status_envelope
-from chat.session import Close, Local, Session
+from chat.events import TokenExpiryPayload, iso_utc, status_envelope
+from chat.sockets import closes
+from chat.sockets.session import Close, Local, Session
 
 logger = logging.getLogger(__name__)
-
-CLOSE_UNAUTHORIZED = 4401
 
 
 class TokenExpiry:
@@ -48,4 +47,4 @@ class TokenExpiry:
     def _expired(self) -> None:
         self._timer = None
         logger.info("ws_token_expired", extra=self._session.log_context())
-        self._session.push(Close(CLOSE_UNAUTHORIZED))
+        self._session.push(Close(closes.UNAUTHORIZED))

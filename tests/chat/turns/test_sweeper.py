@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from chat.models import Event, TurnState
-from chat.sweeper import turns_sweep
-from chat.turns import turn_claim
-from tests.chat.test_turns import make_overdue, queued_turns
+from chat.turns.lifecycle import turn_claim
+from chat.turns.sweeper import turns_sweep
+from tests.chat.turns.test_lifecycle import make_overdue, queued_turns
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,8 @@ def test_a_turn_past_its_deadline_fails_once(
 def test_a_running_turn_of_a_dead_worker_is_queued_again(
     make_user: Callable[..., Any], django_capture_on_commit_callbacks: Any
 ) -> None:
+    from chat.turns.workers import HEARTBEAT_KEY
     from easy_islanders.redis import redis_client
-    from observability.celery import HEARTBEAT_KEY
 
     redis_client().zadd(HEARTBEAT_KEY, {"sweeper-test": timezone.now().timestamp()})
     (turn,) = queued_turns(make_user(), 1)

@@ -1,10 +1,11 @@
-"""The chat WebSocket (CONTRACT: WebSocket) as a plain ASGI app: parse and dispatch.
+"""One chat WebSocket (docs/protocol.md, "The socket"), the ASGI adapter: parse and dispatch.
 
 The socket is accepted first (closing during the handshake would reach browsers as 1006),
 then authenticated and authorized, closing 4401/4403/4404/4429 before any frame. An opened
-socket joins the process's hub (chat/hub.py) before its replay is read, and from then on
-everything it is sent goes through its session's ordered outbox (chat/session.py). Whatever
-ends the socket, the `finally` below releases its place, its gauge and its subscription.
+socket joins its node's hub (chat/sockets/hub.py) before its replay is read, and from then on
+everything it is sent goes through its session's ordered outbox (chat/sockets/session.py).
+Whatever ends the socket, the `finally` below releases its place, its gauge and its
+subscription.
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs
 from uuid import UUID
 
 from django.conf import settings
 from django.db import close_old_connections
 
-from accounts.activity import user_forget, user_is_active_async
 from accounts.tokens import TokenIdentity, TokenRejected, access_token_identity_async
-from chat.client_frames import Auth, BadFrame, Cancel, FrameBudget, Ping, client_frame_parse
-from chat.envelopes import (
+from chat.errors import ThreadForbidden, ThreadNotFound
+from chat.events import (
     CancelRequestedPayload,
     ConnectedPayload,
     TokenExpiryPayload,
@@ -33,42 +33,29 @@ from chat.envelopes import (
     iso_utc,
     status_envelope,
 )
-from chat.errors import ThreadForbidden, ThreadNotFound
-from chat.hub import hub
-from chat.session import Close, Local, Session, SocketGone
-from chat.socket_expiry import TokenExpiry
-from chat.socket_registry import registry
-from chat.socket_slots import socket_slot_release, socket_slot_take
-from chat.sockets import SocketOpening, socket_open
-from chat.turns import turn_cancel
+from chat.sockets import closes
+from chat.sockets.client_frames import Auth, BadFrame, Cancel, FrameBudget, Ping, client_frame_parse
+from chat.sockets.expiry import TokenExpiry
+from chat.sockets.opening import SocketOpening, socket_open
+from chat.sockets.session import Close, Local, Session, SocketGone
+from chat.sockets.slots import socket_slot_release
+from easy_islanders.asgi_types import Receive, Scope, Send
 from easy_islanders.security import socket_origin_allowed
 from observability.correlation import clean_correlation_id, correlation_enter
 from observability.metrics import WS_CLOSES
 
+if TYPE_CHECKING:
+    from chat.sockets.node import SocketNode
+
 logger = logging.getLogger(__name__)
 
-CLOSE_UNAUTHORIZED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_TOO_MANY = 4429
-CLOSE_NO_STATUS = 1005
 SOCKET_PATH = re.compile(r"^/ws/chat/(?P<thread_id>[^/]+)/?$")
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 T = TypeVar("T")
 
 
-async def chat_socket(scope: Scope, receive: Receive, send: Send) -> None:
-    if (await receive())["type"] != "websocket.connect":
-        return
-    await send({"type": "websocket.accept"})
-    await ChatSocket(scope, receive, send).serve()
-
-
 class ChatSocket:
-    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __init__(self, node: SocketNode, scope: Scope, receive: Receive, send: Send) -> None:
+        self._node = node
         self._scope, self._receive, self._send = scope, receive, send
         self._closing = False
         self._log: dict[str, Any] = {"thread_id": None, "user_id": None}
@@ -78,20 +65,20 @@ class ChatSocket:
         correlation_enter(clean_correlation_id(_first(query, "cid")))
         match = SOCKET_PATH.match(self._scope["path"])
         if match is None:
-            await self._refuse(CLOSE_NOT_FOUND, "no such socket path")
+            await self._refuse(closes.NOT_FOUND, "no such socket path")
             return
         self._log["thread_id"] = match["thread_id"]
         if not socket_origin_allowed(_header(self._scope, b"origin")):
-            await self._refuse(CLOSE_FORBIDDEN, "origin not allowed")
+            await self._refuse(closes.FORBIDDEN, "origin not allowed")
             return
         try:
             identity = await access_token_identity_async(_first(query, "token"))
             thread_id = UUID(match["thread_id"])
         except TokenRejected as exc:
-            await self._refuse(CLOSE_UNAUTHORIZED, str(exc))
+            await self._refuse(closes.UNAUTHORIZED, str(exc))
             return
         except ValueError:
-            await self._refuse(CLOSE_NOT_FOUND, "no such thread")
+            await self._refuse(closes.NOT_FOUND, "no such thread")
             return
         self._log["user_id"] = identity.user_id
         await self._serve_thread(identity, thread_id, _last_seq(query))
@@ -101,24 +88,24 @@ class ChatSocket:
     ) -> None:
         session = Session(thread_id, identity.user_id, self._send_text, self._close)
         expiry = TokenExpiry(session)
-        slot_taken = opened_at = 0.0
+        opened_at = 0.0
         accepted_at = time.monotonic()
-        code = CLOSE_NO_STATUS
+        code = closes.NO_STATUS
         try:
-            await hub.join(session)  # before reading PostgreSQL: nothing committed later is missed
+            # Before reading PostgreSQL: nothing committed later is missed.
+            await self._node.hub.join(session)
             try:
                 opening = await socket_open(identity.user_id, thread_id, last_seq)
             except ThreadForbidden:
-                await self._refuse(CLOSE_FORBIDDEN, "thread of another user")
+                await self._refuse(closes.FORBIDDEN, "thread of another user")
                 return
             except ThreadNotFound:
-                await self._refuse(CLOSE_NOT_FOUND, "no such thread")
+                await self._refuse(closes.NOT_FOUND, "no such thread")
                 return
-            if not await socket_slot_take(identity.user_id, session.id):
-                await self._refuse(CLOSE_TOO_MANY, "too many sockets for this user")
+            if not await self._node.admit(session):
+                await self._refuse(closes.TOO_MANY, "too many sockets for this user")
                 return
-            slot_taken = opened_at = time.monotonic()
-            registry.add(session)
+            opened_at = time.monotonic()
             expiry.renew(identity.expires_at)
             await session.start(opening, _connected(session, opening, identity))
             logger.info(
@@ -136,8 +123,7 @@ class ChatSocket:
             pass
         finally:
             # Synchronous first: nothing below may be skipped if this task is cancelled.
-            hub.leave(session)
-            registry.discard(session)
+            self._node.leave(session)
             expiry.cancel()
             if opened_at:
                 WS_CLOSES.labels(str(code)).inc()
@@ -149,7 +135,7 @@ class ChatSocket:
                         "duration_s": round(time.monotonic() - opened_at, 3),
                     },
                 )
-            await asyncio.shield(_released(session, slot_taken > 0))
+            await asyncio.shield(_released(session))
 
     # --- Client frames ---------------------------------------------------------------------
 
@@ -161,13 +147,13 @@ class ChatSocket:
         while True:
             message = await self._receive()
             if message["type"] == "websocket.disconnect":
-                return int(message.get("code") or CLOSE_NO_STATUS)
+                return int(message.get("code") or closes.NO_STATUS)
             if self._closing or session.closed:
                 continue  # closing: wait for the client's goodbye
             if not budget.spend():
                 # A flood: close rather than answer each frame (4429: back off, then reconnect).
                 logger.warning("ws_flood_closed", extra=self._log)
-                session.push(Close(CLOSE_TOO_MANY))
+                session.push(Close(closes.TOO_MANY))
                 continue
             try:
                 frame = client_frame_parse(message.get("text"))
@@ -200,7 +186,7 @@ class ChatSocket:
         logger.info("ws_auth_renewed", extra=self._log)
 
     async def _cancel(self, session: Session, in_reply_to: int | None) -> None:
-        turn = await _off_loop(turn_cancel, session.user_id, session.thread_id, in_reply_to)
+        turn = await _off_loop(self._node.cancel, session.user_id, session.thread_id, in_reply_to)
         payload: CancelRequestedPayload = {
             "in_reply_to": turn.seq if turn else in_reply_to,
             "found": turn is not None,
@@ -231,26 +217,10 @@ class ChatSocket:
         await self._close(code)
 
 
-async def _released(session: Session, slot_taken: bool) -> None:
+async def _released(session: Session) -> None:
     await session.stop()
-    if slot_taken:
+    if session.admitted:
         await socket_slot_release(session.user_id, session.id)
-
-
-def user_changed(user_id: int) -> None:
-    """An account was saved (perhaps deactivated): check it again, and close its sockets if it
-    may no longer use them."""
-    user_forget(user_id)
-
-    async def check() -> None:
-        with contextlib.suppress(Exception):
-            if not await user_is_active_async(user_id):
-                registry.close_user(user_id)
-
-    hub.spawn(check())
-
-
-hub.on_user_changed = user_changed
 
 
 def _connected(session: Session, opening: SocketOpening, identity: TokenIdentity) -> Any:

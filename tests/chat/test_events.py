@@ -5,7 +5,7 @@ import uuid
 from pathlib import Path
 from typing import get_type_hints
 
-from chat.envelopes import PAYLOADS, durable_envelope, token_envelope, typing_envelope
+from chat.events import PAYLOADS, durable_envelope, token_envelope, typing_envelope
 from chat.models import Event, EventKind
 
 
@@ -71,7 +71,7 @@ def test_an_ephemeral_envelope_has_no_seq() -> None:
 
 
 def test_every_payload_has_the_same_fields_in_the_web_chats_types() -> None:
-    """chat/envelopes.py and frontend/src/types.ts describe the same frames."""
+    """chat/events.py and frontend/src/types.ts describe the same frames."""
     types_ts = (Path(__file__).resolve().parents[2] / "frontend" / "src" / "types.ts").read_text()
     interfaces = {
         match["name"]: set(re.findall(r"^\s+(\w+)\??:", match["body"], re.MULTILINE))

@@ -11,10 +11,8 @@ from django.utils import timezone
 
 from agents.base import AgentRequest, FinalAnswer, TextPiece
 from agents.registry import supervisor_agent
-from chat.deadlines import turn_deadline
-from chat.stopping import CANCEL, DEADLINE, StopWatch
-from chat.streaming import DeltaStream
-from chat.turns import (
+from chat.turns.deadlines import turn_deadline
+from chat.turns.lifecycle import (
     AGENT_FAILED,
     DEADLINE_EXCEEDED,
     ClaimedTurn,
@@ -24,6 +22,8 @@ from chat.turns import (
     turn_finish,
     typing_publish,
 )
+from chat.turns.stopping import CANCEL, DEADLINE, StopWatch
+from chat.turns.streaming import DeltaStream
 from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from chat.messages import message_accept
 from chat.models import Event, Turn, TurnState
-from chat.running import turn_run
-from chat.turns import AGENT_FAILED, Reply, turn_claim, turn_finish
+from chat.turns.lifecycle import AGENT_FAILED, Reply, turn_claim, turn_finish
+from chat.turns.running import turn_run
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_a_cancelled_reply_ends_the_turn_as_cancelled(make_user: Callable[..., A
 
 
 def test_cancelling_a_queued_turn_ends_it_at_once(make_user: Callable[..., Any]) -> None:
-    from chat.turns import turn_cancel
+    from chat.turns.lifecycle import turn_cancel
 
     user = make_user()
     first, second = queued_turns(user, 2)

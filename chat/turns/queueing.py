@@ -1,13 +1,13 @@
 """Handing turns to the broker (Celery on Redis). The task carries only the turn id; the
 correlation id rides in its headers. PostgreSQL, not the broker, guarantees that a turn runs:
-a turn the broker never got, or lost, is handed to it again by the sweep (chat/sweeper.py).
+a turn the broker never got, or lost, is handed to it again by the sweep (chat/turns/sweeper.py).
 
 From threads (the worker, the sweep, the DRF view) turns go through Celery's `send_task`. The
 accept path on the event loop cannot call it (kombu publishes synchronously, and a thread to
 run it fights the loop for the GIL under load), so there Celery builds the task message
 (`as_task_v2`: protocol 2, the same headers and body) and the message goes onto the queue's
 Redis list with the thread's doorbell in one pipelined round trip, as kombu's Redis transport
-would put it (tests/chat/test_queueing.py holds the two messages equal).
+would put it (tests/chat/turns/test_queueing.py holds the two messages equal).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.conf import settings
 from kombu.serialization import dumps as kombu_dumps
 
 from chat.models import UNFINISHED_STATES, Turn, TurnState
-from chat.stopping import REQUEUED, turn_stop_request
+from chat.turns.stopping import REQUEUED, turn_stop_request
 from easy_islanders.celery import app as celery_app
 from observability.celery import CORRELATION_HEADER
 

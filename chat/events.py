@@ -1,14 +1,14 @@
-"""The one envelope every server frame and every events-endpoint item is (CONTRACT: WebSocket).
+"""The one envelope every server frame and every events-endpoint item is (docs/protocol.md).
 
-Durable envelopes are built from stored events; every ephemeral frame has a named constructor
-with a typed payload below (mirrored by `frontend/src/types.ts`; tests/chat/test_envelopes.py
-keeps the two in step).
+Durable envelopes are built from stored events (a model instance or an `EventRow` read with
+hand-written SQL); every ephemeral frame has a named constructor with a typed payload below
+(mirrored by `frontend/src/types.ts`; tests/chat/test_events.py keeps the two in step).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol, TypedDict
+from typing import Any, Literal, NamedTuple, Protocol, TypedDict
 from uuid import UUID
 
 from django.utils import timezone
@@ -114,6 +114,21 @@ StatusEvent = Literal[
 
 
 # --- Durable events ------------------------------------------------------------------------------
+
+
+class EventRow(NamedTuple):
+    """A durable event as the hot path's SQL returns it (the columns of chat_event)."""
+
+    id: UUID
+    thread_id: UUID
+    seq: int
+    kind: str
+    content: str
+    meta: Any
+    client_msg_id: UUID | None
+    in_reply_to: int | None
+    correlation_id: str
+    created_at: datetime
 
 
 class StoredEvent(Protocol):

@@ -13,7 +13,7 @@ import threading
 import time
 from uuid import UUID
 
-from chat.deadlines import turn_keys_ttl_secs
+from chat.turns.deadlines import turn_keys_ttl_secs
 from easy_islanders.redis import redis_client
 
 logger = logging.getLogger(__name__)

@@ -19,13 +19,13 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from chat.deadlines import overdue_if_queued_before
 from chat.models import UNFINISHED_STATES, Turn, TurnState
-from chat.queueing import turn_is_next, turn_requeue
-from chat.stopping import DEADLINE, turn_stop_request
-from chat.turns import DEADLINE_EXCEEDED, turn_finish
+from chat.turns.deadlines import overdue_if_queued_before
+from chat.turns.lifecycle import DEADLINE_EXCEEDED, turn_finish
+from chat.turns.queueing import turn_is_next, turn_requeue
+from chat.turns.stopping import DEADLINE, turn_stop_request
+from chat.turns.workers import live_worker_names
 from easy_islanders.redis import redis_client
-from observability.celery import live_worker_names
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def turns_sweep(worker: str, now: datetime | None = None) -> SweepReport:
         turn_stop_request(turn.pk, turn.attempts, DEADLINE)
         if turn_finish(turn.pk, DEADLINE_EXCEEDED):
             report.expired += 1
-    live = live_worker_names(settings.WORKER_HEARTBEAT_SECS * 3)
+    live = live_worker_names()
     # Only trust the heartbeats once this worker's own is among them: right after Redis
     # restarts empty, every worker looks dead until it beats again.
     if worker in live:

@@ -10,7 +10,7 @@ from typing import Any
 import redis
 from django.conf import settings
 
-from chat.queueing import RUN_TURN_TASK, turn_task_message
+from chat.turns.queueing import RUN_TURN_TASK, turn_task_message
 from easy_islanders.celery import app as celery_app
 from observability.celery import CORRELATION_HEADER
 

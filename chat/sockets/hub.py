@@ -1,7 +1,7 @@
 """The socket hub of a web process: one Redis pub/sub connection for all its sockets.
 
 The hub subscribes to the channel of every thread it holds a socket for, and fans each frame
-out to those sockets' outboxes (chat/session.py). Two rules keep a socket from ever staying
+out to those sockets' outboxes (chat/sockets/session.py). Two rules keep a socket from ever staying
 open and deaf:
 
 - **Resync after any break.** When the subscription connection fails (Redis restarted, a
@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import orjson
@@ -32,9 +32,11 @@ from django.conf import settings
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from chat.history import thread_states
 from chat.publishing import CONTROL_CHANNEL, THREAD_CHANNEL_PREFIX, Control, thread_channel
-from chat.session import Close, Live, Resync, Session
-from chat.sockets import thread_states
+from chat.sockets import closes
+from chat.sockets.registry import Registry
+from chat.sockets.session import Close, Live, Resync, Session
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +47,14 @@ HEARTBEAT_SECS = 5.0
 AUDIT_SECS = 5.0
 OUTAGE_POLL_SECS = 1.0
 RECONNECT_MAX_SECS = 1.0
-CLOSE_NOT_FOUND = 4404
-CLOSE_UNAUTHORIZED = 4401
 
 
 class Hub:
-    def __init__(self) -> None:
-        self._sockets: dict[str, set[Session]] = {}
+    """Feeds the sockets of `registry` from Redis; control messages go to `on_control`."""
+
+    def __init__(self, registry: Registry, on_control: Callable[[Control], None]) -> None:
+        self._registry = registry
+        self._on_control = on_control
         # Channels Redis has confirmed on the current connection, and sockets waiting for one.
         self._confirmed: set[str] = set()
         self._waiters: dict[str, list[asyncio.Future[None]]] = {}
@@ -59,25 +62,20 @@ class Hub:
         self._online = asyncio.Event()
         self._runners: list[asyncio.Task[None]] = []
         self._background_tasks: set[asyncio.Task[None]] = set()
-        # Called with a user id whose account changed (deactivated): see accounts.activity.
-        self.on_user_changed: Callable[[int], None] = lambda user_id: None
+        # A seam for tests: how the subscription connection is made (see tests/chat/sockets).
+        self.connect: Callable[[], redis.asyncio.Redis] = _redis_for_pubsub
 
     @property
     def online(self) -> bool:
         return self._online.is_set()
-
-    def sessions(self) -> list[Session]:
-        return [session for group in self._sockets.values() for session in group]
 
     # --- Sockets joining and leaving -----------------------------------------------------------
 
     async def join(self, session: Session) -> None:
         """Hold the socket and make sure its thread's frames reach it from now on."""
         self._ensure_running()
-        key = session.thread_key
-        group = self._sockets.setdefault(key, set())
-        group.add(session)
-        channel = thread_channel(key)
+        self._registry.add(session)
+        channel = thread_channel(session.thread_key)
         if not self.online:
             # Starting, or Redis is away: the (re)connection subscribes this thread and then
             # resyncs every socket, this one included. Wait a little for it.
@@ -96,19 +94,14 @@ class Hub:
         # Not confirmed in time: the connection is failing, and its reconnect resyncs us.
 
     def leave(self, session: Session) -> None:
-        key = session.thread_key
-        group = self._sockets.get(key)
-        if group is None:
-            return
-        group.discard(session)
-        if not group:
-            del self._sockets[key]
-            channel = thread_channel(key)
-            # Forgotten before UNSUBSCRIBE is sent, so a socket joining meanwhile subscribes
-            # again and waits for that confirmation, which Redis sends after this one's reply.
-            self._confirmed.discard(channel)
-            if self.online and channel not in self._waiters:
-                self.spawn(self._send_command("unsubscribe", channel))
+        if not self._registry.discard(session):
+            return  # other sockets here still read the thread
+        channel = thread_channel(session.thread_key)
+        # Forgotten before UNSUBSCRIBE is sent, so a socket joining meanwhile subscribes
+        # again and waits for that confirmation, which Redis sends after this one's reply.
+        self._confirmed.discard(channel)
+        if self.online and channel not in self._waiters:
+            self.spawn(self._send_command("unsubscribe", channel))
 
     async def _send_command(self, command: str, channel: str) -> None:
         pubsub = self._pubsub
@@ -146,17 +139,11 @@ class Hub:
             await asyncio.sleep(backoff)
 
     async def _connect_and_read(self) -> None:
-        # No retries inside redis-py: it would reconnect and resubscribe silently, and frames
-        # published meanwhile would be lost without a resync. Every break surfaces here.
-        client = redis.asyncio.Redis.from_url(
-            settings.REDIS_URL,
-            socket_connect_timeout=2,
-            retry=Retry(NoBackoff(), 0),
-            decode_responses=True,
-        )
+        client = self.connect()
         pubsub = client.pubsub()
         try:
-            channels = [CONTROL_CHANNEL, *(thread_channel(key) for key in self._sockets)]
+            threads = self._registry.thread_keys()
+            channels = [CONTROL_CHANNEL, *(thread_channel(key) for key in threads)]
             await pubsub.subscribe(*channels)
             pending = set(channels)
             while pending:  # Redis confirms each subscription before anything is missed
@@ -171,10 +158,10 @@ class Hub:
             self._confirmed = set(channels) - {CONTROL_CHANNEL}
             self._online.set()
             # Sockets that joined while the connection was being made subscribe now.
-            for channel in [thread_channel(key) for key in self._sockets]:
+            for channel in [thread_channel(key) for key in self._registry.thread_keys()]:
                 if channel not in self._confirmed:
                     await pubsub.subscribe(channel)
-            sessions = self.sessions()
+            sessions = self._registry.sessions()
             if sessions:
                 logger.warning("hub_resubscribed", extra={"sockets": len(sessions)})
             for session in sessions:
@@ -213,9 +200,9 @@ class Hub:
         kind, channel = message["type"], message["channel"]
         if kind == "message":
             if channel == CONTROL_CHANNEL:
-                self._control(json.loads(message["data"]))
+                self._on_control(json.loads(message["data"]))
                 return
-            group = self._sockets.get(channel[len(THREAD_CHANNEL_PREFIX) :])
+            group = self._registry.of_thread(channel[len(THREAD_CHANNEL_PREFIX) :])
             if group:
                 text = message["data"]
                 live = Live(orjson.loads(text), text)
@@ -227,20 +214,13 @@ class Hub:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    def _control(self, control: Control) -> None:
-        if control["kind"] == "thread_deleted":
-            for session in list(self._sockets.get(control["id"], ())):
-                session.push(Close(CLOSE_NOT_FOUND))
-        elif control["kind"] == "user_changed":
-            self.on_user_changed(int(control["id"]))
-
     # --- The audit -----------------------------------------------------------------------------
 
     async def _audit(self) -> None:
         while True:
             await asyncio.sleep(AUDIT_SECS if self.online else OUTAGE_POLL_SECS)
             # Judged: the sockets held when the statement starts (later ones replay themselves).
-            sessions = self.sessions()
+            sessions = self._registry.sessions()
             if not sessions:
                 continue
             try:
@@ -249,22 +229,29 @@ class Hub:
                 logger.warning("hub_audit_failed", extra={"error": type(exc).__name__})
                 continue
             for session in sessions:
-                found = states.get(session.thread_id)
-                if found is None:
-                    session.push(Close(CLOSE_NOT_FOUND))
+                state = states.get(session.thread_id)
+                if state is None:
+                    session.push(Close(closes.NOT_FOUND))
                     continue
-                state = found[1]
                 running = state.running.seq if state.running else None
                 if state.head_seq > session.cursor.delivered_seq or any(
                     turn != running for turn in session.typing
                 ):
                     session.push(Resync())
 
-    def spawn(self, work: Any) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` on the loop, held until done (the loop keeps only weak references)."""
         task = asyncio.get_running_loop().create_task(work)
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
 
 
-hub = Hub()
+def _redis_for_pubsub() -> redis.asyncio.Redis:
+    # No retries inside redis-py: it would reconnect and resubscribe silently, and frames
+    # published meanwhile would be lost without a resync. Every break surfaces here.
+    return redis.asyncio.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=2,
+        retry=Retry(NoBackoff(), 0),
+        decode_responses=True,
+    )

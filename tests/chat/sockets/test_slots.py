@@ -6,7 +6,7 @@ import asyncio
 import time
 import uuid
 
-from chat.socket_slots import (
+from chat.sockets.slots import (
     _slots_key,
     socket_slot_release,
     socket_slot_take,

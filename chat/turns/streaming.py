@@ -21,9 +21,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from chat.deadlines import turn_keys_ttl_secs
-from chat.envelopes import token_envelope
-from chat.publishing import frame_text, thread_channel
+from chat.events import token_envelope
+from chat.publishing import inflight_key, stream_piece_in
+from chat.turns.deadlines import turn_keys_ttl_secs
 from easy_islanders.redis import async_redis_client
 
 logger = logging.getLogger(__name__)
@@ -60,21 +60,6 @@ class _LoopThread:
 
 
 loop_thread = _LoopThread()
-
-
-def inflight_key(turn_id: UUID | str, attempt: int) -> str:
-    # Per attempt: a re-driven turn starts its text again, under a key of its own.
-    return f"ei:turn:text:{turn_id}:{attempt}"
-
-
-async def inflight_text(turn_id: UUID | str, attempt: int) -> str:
-    """The text generated so far by a running turn's attempt ("" when none or unknown)."""
-    try:
-        value = await async_redis_client().get(inflight_key(turn_id, attempt))
-    except Exception as exc:
-        logger.warning("inflight_read_failed", extra={"error": type(exc).__name__})
-        return ""
-    return str(value or "")
 
 
 class DeltaStream:
@@ -145,12 +130,8 @@ class DeltaStream:
             self._thread_id, self._in_reply_to, self._correlation_id, text=text, offset=offset
         )
         try:
-            # The text so far first, then the frame: a socket joining in between reads the text
-            # and trims the frame. One round trip.
             async with async_redis_client().pipeline(transaction=False) as pipe:
-                pipe.append(self._key, text)
-                pipe.expire(self._key, turn_keys_ttl_secs())
-                pipe.publish(thread_channel(self._thread_id), frame_text(frame))
+                stream_piece_in(pipe, frame, self._key, turn_keys_ttl_secs())
                 await pipe.execute()
         except Exception as exc:
             logger.warning(
