@@ -1,5 +1,5 @@
 -- chat_claim and chat_finish: a turn's two steps on the worker, each one round trip
--- (chat/turns.py).
+-- (chat/turns/lifecycle.py).
 
 -- chat_claim: move a queued turn to running and read what the agent needs, or say why not.
 -- 'waits': an earlier turn of its thread is unfinished (that one queues this one when it
