@@ -19,6 +19,7 @@ test: $(INSTALLED) frontend
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy .

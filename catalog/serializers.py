@@ -1,4 +1,4 @@
-"""The RecItem card (CONTRACT: RecItem), the listing's detail and enquiries, described for the
+"""The RecItem card (docs/protocol.md, "Recommendation cards"), the listing's detail and enquiries, described for the
 OpenAPI document."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Typed readers for settings that come from the environment.
 
 Every reader names the variable in its error, so a bad value stops start-up with a message
-that says exactly what to fix (CONTRACT: "A bad value stops start-up with a message naming
-the variable").
+that says exactly what to fix (the README promises: "A bad value stops start-up with a message
+naming the variable").
 """
 
 from __future__ import annotations

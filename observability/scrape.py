@@ -1,5 +1,5 @@
 """`GET /metrics`: every process's samples, plus what registered collectors read at scrape time
-(the chat backlog, CF-007: chat/operations/backlog.py)."""
+(the chat backlog: chat/operations/backlog.py)."""
 
 from __future__ import annotations
 

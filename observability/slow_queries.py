@@ -1,4 +1,4 @@
-"""Slow-query logging (CF-005): every SQL statement over SLOW_QUERY_MS becomes a `slow_query`
+"""Slow-query logging: every SQL statement over SLOW_QUERY_MS becomes a `slow_query`
 log line (with the turn's correlation id, parameters never logged) and a counted sample."""
 
 from __future__ import annotations

@@ -256,7 +256,7 @@ def _last_seq(query: dict[str, list[str]]) -> int | None:
     try:
         return int(value)
     except ValueError:
-        return -1  # unreadable: treated as out of range (resync_required)
+        return -1  # unreadable: everything is replayed (or resync_required past the bound)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -140,7 +140,7 @@ def test_it_recommends_cards_that_come_back_identically_from_history(
     with live_stack.client(owner[1]) as http:
         stored = http.get(f"/api/chat/threads/{new_thread}/events/").json()["events"][-1]
         image = http.get(cards[0]["image_url"])
-    assert stored == reply  # CF-010: the stored event is the frame, cards included
+    assert stored == reply  # the stored event is the frame, cards included
     assert image.status_code == 200 and image.headers["Content-Type"] == "image/svg+xml"
     with live_stack.socket(new_thread, owner[1], last_seq=1) as ws:
         ws.frame()

@@ -64,7 +64,7 @@ def test_it_stores_one_terminal_event_with_the_reply(make_user: Callable[..., An
     event = turn_finish(turn.id, Reply(text="Here you go.", agent="test", recommendations=cards))
     assert event is not None
     assert (event.kind, event.seq, event.in_reply_to) == ("assistant_message", 2, 1)
-    assert event.meta["recommendations"] == cards  # CF-010: stored, not only sent
+    assert event.meta["recommendations"] == cards  # the cards are stored, not only sent
     assert event.correlation_id == turn.correlation_id
     turn.refresh_from_db()
     assert turn.state == TurnState.SUCCEEDED and turn.reply_id == event.id and turn.finished_at
