@@ -1,12 +1,17 @@
-"""What every agent is: (thread history, message) → streamed text pieces, then recommendations."""
+"""What every agent is: (thread history, message) → streamed text pieces, then recommendations.
+
+The interface the rest of the project uses (with agents.registry): value types only, and no
+import of any agent, so importing it costs nothing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
-from agents.language import conversation_language
+# The languages the assistant speaks (ISO 639-1), English first: where a thread starts.
+LANGUAGES: Final = ("en", "tr", "ru")
 
 
 @dataclass(frozen=True)
@@ -25,14 +30,9 @@ class AgentRequest:
     correlation_id: str
     # When the turn must have ended (epoch seconds): retries must not run past it.
     deadline_at: float = float("inf")
-    # The client's hint for the reply's language ("en", "tr", "ru"); None: read the messages.
+    # The client's hint for the reply's language (one of LANGUAGES); None: read the messages.
     # Earlier messages carry theirs in `meta["language"]`.
     language: str | None = None
-
-    def reply_language(self) -> str:
-        """The language to answer in: the hints and the words of the thread's messages."""
-        said = [(m.text, m.meta.get("language")) for m in self.history if m.role == "user"]
-        return conversation_language([*said, (self.message, self.language)])
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,36 @@
-"""Which agent answers turns in this process: the local agent, or an LLM with it as fallback."""
+"""Which agent answers turns in this process (the local agent, or an LLM with it as fallback),
+and what a person is told when a turn fails.
+
+With agents.base, the whole of what the rest of the project uses of agents/. Light to import:
+the agents, the LLM client and the local agent's language tools load on first use.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
-import openai
 from django.conf import settings
 
 from agents.base import Agent
-from agents.providers.instant import InstantAgent
-from agents.providers.local import LocalAgent
-from agents.providers.openai_compatible import OpenAICompatibleAgent
-from agents.resilience import RetryPolicy, WithFallback
 
 
 @cache
 def supervisor_agent() -> Agent:
     if settings.CHAT_AGENT == "instant":
+        from agents.providers.instant import InstantAgent
+
         return InstantAgent()
+    from agents.local.agent import LocalAgent
+
     local = LocalAgent()
     if settings.CHAT_AGENT == "local" or not settings.LLM_BASE_URL:
         return local
+    import openai
+
+    from agents.providers.openai_compatible import OpenAICompatibleAgent
+    from agents.resilience import RetryPolicy, WithFallback
+
     client = openai.OpenAI(
         base_url=settings.LLM_BASE_URL,
         # Local OpenAI-compatible servers often need no key, but the SDK insists on one.
@@ -30,3 +40,16 @@ def supervisor_agent() -> Agent:
     )
     llm = OpenAICompatibleAgent(client, settings.LLM_MODEL, settings.LLM_TIMEOUT_SECS)
     return WithFallback(llm, local, RetryPolicy(attempts=settings.LLM_MAX_ATTEMPTS))
+
+
+def failure_text(code: str, said: Iterable[tuple[str, str | None]]) -> str | None:
+    """The failure message for `code` in the language the person writes in (`said`: the
+    thread's user messages, oldest first, each (text, client language hint or None)); None
+    when the code has no worded message. `said` is read only when there is a message to word,
+    so it may be a generator that queries the thread."""
+    from agents.local.language import conversation_language
+    from agents.local.reply_texts import EN, TEXT, text
+
+    if code not in TEXT[EN]:
+        return None
+    return text(conversation_language(said), code)

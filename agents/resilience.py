@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from agents.base import Agent, AgentChunk, AgentRequest, FinalAnswer, TextPiece
-from agents.texts import EN, text
+from agents.local.language import reply_language
+from agents.local.reply_texts import EN, text
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class WithFallback:
 
     def _fall_back(self, request: AgentRequest, emitted: bool) -> Iterator[AgentChunk]:
         # Text already streamed stays (clients have shown it); the fallback's answer follows.
-        note = text(request.reply_language(), "degraded")
+        note = text(reply_language(request), "degraded")
         yield TextPiece(("\n\n" if emitted else "") + note)
         for chunk in self.fallback.stream(request):
             if isinstance(chunk, FinalAnswer):

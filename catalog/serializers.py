@@ -1,5 +1,5 @@
-"""The RecItem card (docs/protocol.md, "Recommendation cards"), the listing's detail and enquiries, described for the
-OpenAPI document."""
+"""The RecItem card (docs/protocol.md, "Server events"), the listing's detail and enquiries,
+described for the OpenAPI document."""
 
 from __future__ import annotations
 

@@ -18,10 +18,11 @@ import openai
 from openai.types.chat import ChatCompletionChunk
 
 from agents.base import AgentChunk, AgentRequest, FinalAnswer, TextPiece
-from agents.memory import DEFAULT_PERIOD, Conversation, conversation_after
-from agents.replies import CARD_LIMIT, listing_query
+from agents.local.conversation import DEFAULT_PERIOD, Conversation, conversation_after
+from agents.local.en_to_slots import Budget
+from agents.local.language import reply_language
+from agents.local.slots_to_reply import CARD_LIMIT, listing_query
 from agents.resilience import LLMError, TransientLLMError
-from agents.understanding import Budget
 from catalog.cards import rec_item
 from catalog.models import Category, District
 from catalog.places import AREAS
@@ -93,7 +94,7 @@ class OpenAICompatibleAgent:
     def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
         said = [m.text for m in request.history if m.role == "user"] + [request.message]
         stated, intent = conversation_after(said, self._today())
-        language = LANGUAGE_NAMES[request.reply_language()]
+        language = LANGUAGE_NAMES[reply_language(request)]
         system = f"{SYSTEM_PROMPT}\n{LANGUAGE_RULE.format(name=language)}"
         messages: list[dict[str, Any]] = [{"role": "system", "content": system}]
         messages += [{"role": m.role, "content": m.text} for m in request.history]

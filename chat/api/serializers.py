@@ -8,6 +8,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agents.base import LANGUAGES
 from easy_islanders.serializers import RejectUnknownFields
 
 
@@ -62,7 +63,7 @@ class SendMessageRequest(RejectUnknownFields):
     thread_id = StrictUUIDField(required=False, allow_null=True)
     client_msg_id = StrictUUIDField(required=False, allow_null=True)
     language = serializers.ChoiceField(
-        choices=["en", "tr", "ru"],
+        choices=list(LANGUAGES),
         required=False,
         help_text="The reply's language (the client's hint); absent: read from the message.",
     )

@@ -1,4 +1,4 @@
-"""One chat WebSocket (docs/protocol.md, "The socket"), the ASGI adapter: parse and dispatch.
+"""One chat WebSocket (docs/protocol.md, "2. The socket"), the ASGI adapter: parse and dispatch.
 
 The socket is accepted first (closing during the handshake would reach browsers as 1006),
 then authenticated and authorized, closing 4401/4403/4404/4429 before any frame. An opened

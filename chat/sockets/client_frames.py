@@ -1,4 +1,5 @@
-"""What a client may send on the chat socket (docs/protocol.md, "Client frames"), parsed and typed."""
+"""What a client may send on the chat socket (docs/protocol.md, "Client frames"), parsed and
+typed."""
 
 from __future__ import annotations
 

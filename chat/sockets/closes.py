@@ -1,4 +1,4 @@
-"""Every close code a chat socket is closed with, and when (docs/protocol.md, "Close codes")."""
+"""Every close code a chat socket is closed with, and when (docs/protocol.md, "3. Close codes")."""
 
 from __future__ import annotations
 

@@ -185,8 +185,9 @@ def _in_thread_language(failure: Failure, turn_id: UUID) -> Failure:
         .order_by("-seq")
         .values_list("content", "meta")[: settings.CHAT_HISTORY_TURNS]
     )
+    # A generator: the query runs only if the agent has words for this code.
     worded = failure_text(
-        failure.code, [(content, meta.get("language")) for content, meta in reversed(list(said))]
+        failure.code, ((content, meta.get("language")) for content, meta in reversed(list(said)))
     )
     return replace(failure, message=worded) if worded is not None else failure
 

@@ -1,4 +1,4 @@
-// The server's envelope and payloads (docs/protocol.md, "The socket"), mirrored from chat/events.py.
+// The server's envelope and payloads (docs/protocol.md, "2. The socket"), mirrored from chat/events.py.
 
 export type EnvelopeType = "chat_status" | "chat_message" | "chat_delta" | "chat_error";
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from agents.base import LANGUAGES
 from agents.evaluation.run import DATASETS, card_violations, evaluate, language_of, load_dataset
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_the_agent_meets_its_evaluation_thresholds() -> None:
     assert report.cards > 0 and report.violating_cards == 0, report.mistakes
 
 
-@pytest.mark.parametrize("language", ["en", "tr", "ru"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_each_language_meets_the_thresholds(language: str) -> None:
     report = evaluate(load_dataset()).by_language[language]
     print(f"\n{language}: {report.summary()}")

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 
 from agents.base import AgentRequest, HistoryMessage
-from agents.canonical import canonical
 from agents.evaluation.run import language_of
-from agents.language import conversation_language, detect_language
-from agents.memory import conversation_after
-from agents.providers.local import LocalAgent
-from agents.understanding import Budget, read
+from agents.local.agent import LocalAgent
+from agents.local.conversation import conversation_after
+from agents.local.en_to_slots import Budget, read
+from agents.local.language import conversation_language, detect_language
+from agents.local.tr_ru_to_en import canonical
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)

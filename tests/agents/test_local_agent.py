@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.base import AgentRequest, FinalAnswer, HistoryMessage, TextPiece
-from agents.providers.local import LocalAgent
+from agents.local.agent import LocalAgent
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from agents.memory import PROPERTY_RENT, RENT_LONG, conversation_after
-from agents.understanding import GENERAL_INFO, SMALL_TALK, Budget
+from agents.local.conversation import PROPERTY_RENT, RENT_LONG, conversation_after
+from agents.local.en_to_slots import GENERAL_INFO, SMALL_TALK, Budget
 
 TODAY = date(2026, 11, 26)
 

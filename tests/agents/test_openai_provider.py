@@ -9,7 +9,7 @@ import openai
 import pytest
 
 from agents.base import AgentChunk, AgentRequest, FinalAnswer, HistoryMessage, TextPiece
-from agents.providers.local import LocalAgent
+from agents.local.agent import LocalAgent
 from agents.providers.openai_compatible import OpenAICompatibleAgent
 from agents.resilience import DEGRADED_NOTE, RetryPolicy, WithFallback
 from tests.fake_llm import Behaviour, FakeLLM

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from agents.understanding import CAR, PROPERTY, RESTAURANT, SERVICE, Budget, read
+from agents.local.en_to_slots import CAR, PROPERTY, RESTAURANT, SERVICE, Budget, read
 
 TODAY = date(2026, 11, 26)
 

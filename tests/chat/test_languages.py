@@ -13,12 +13,12 @@ from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
 from agents.base import AgentRequest
-from agents.providers.local import LocalAgent
-from agents.replies import Answer
+from agents.local.agent import LocalAgent
+from agents.local.slots_to_reply import Answer
 from chat.messages import message_accept
 from chat.models import Event, EventKind, Turn, TurnState
-from chat.running import agent_request
-from chat.turns import AGENT_FAILED, Reply, turn_claim, turn_finish
+from chat.turns.lifecycle import AGENT_FAILED, Reply, turn_claim, turn_finish
+from chat.turns.running import agent_request
 
 pytestmark = pytest.mark.django_db
 

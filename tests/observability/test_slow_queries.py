@@ -1,4 +1,5 @@
-"""Slow-query logging: a statement over SLOW_QUERY_MS is logged (without its parameters) and counted."""
+"""Slow-query logging: a statement over SLOW_QUERY_MS is logged (without its parameters) and
+counted."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The words people use for what the marketplace offers (folded: lower case, no diacritics).
 
 Each map is phrase → the catalog's value. Phrases of several words match as phrases; single
-words also match with small typos (agents.language.fuzzy_find).
+words also match with small typos (agents.local.tokens.fuzzy_find).
 """
 
 from __future__ import annotations

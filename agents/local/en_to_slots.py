@@ -1,4 +1,5 @@
-"""Reading one message: what it is about, and the facts it states (the slots)."""
+"""Reading one message, in English (or as agents.local.tr_ru_to_en reads it into English): what
+it is about (the intent), and the facts it states (the slots)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from agents import vocabulary as vocab
-from agents.canonical import canonical
-from agents.language import fold, fuzzy_find, number, words
+from agents.local import en_to_slots_vocabulary as vocab
+from agents.local.tokens import fold, fuzzy_find, number, words
+from agents.local.tr_ru_to_en import canonical
 from catalog.places import AREAS, area_names, district_names
 
 # The listing families a message can be about; property splits further (rent/sale, term).

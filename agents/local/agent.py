@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from agents.base import AgentChunk, AgentRequest, FinalAnswer, TextPiece
-from agents.memory import conversation_after
-from agents.replies import Answer, answer
+from agents.local.conversation import conversation_after
+from agents.local.language import reply_language
+from agents.local.slots_to_reply import Answer, answer
 
 # Split after a sentence's closing punctuation and its space; the pieces join to the text.
 _AFTER_SENTENCE = re.compile(r"(?<=[.!?] )")
@@ -30,4 +31,4 @@ class LocalAgent:
     def answer(self, request: AgentRequest) -> Answer:
         said = [m.text for m in request.history if m.role == "user"] + [request.message]
         state, intent = conversation_after(said, self._today())
-        return answer(intent, state, request.message, request.reply_language())
+        return answer(intent, state, request.message, reply_language(request))

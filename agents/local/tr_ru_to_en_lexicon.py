@@ -4,7 +4,7 @@ Keys are folded (lower case, no diacritics: "kiralık" → "kiralik", "жиль�
 Turkish words are whole words; the reader also finds them under case and plural suffixes
 ("restoranı", "daireler", "Lapta'da"). Russian keys are stems, found under any ending of up to
 three letters ("квартир" → квартира, квартиру, квартиры), so one entry covers the cases.
-Values are English words or phrases that agents.understanding already knows.
+Values are English words or phrases that agents.local.en_to_slots already knows.
 """
 
 from __future__ import annotations

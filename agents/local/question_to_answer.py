@@ -3,9 +3,9 @@ Turkish and Russian."""
 
 from __future__ import annotations
 
-from agents.canonical import canonical
-from agents.language import fold
-from agents.texts import EN, RU, TR, text
+from agents.local.reply_texts import EN, RU, TR, text
+from agents.local.tokens import fold
+from agents.local.tr_ru_to_en import canonical
 
 # (words that mark the topic, the answer). First match wins, so specific topics come first.
 FACTS: list[tuple[tuple[str, ...], dict[str, str]]] = [

@@ -8,12 +8,12 @@ Turkish and Russian sentences put them where no case ending is needed ("Girne b√
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final
 
-EN, TR, RU = "en", "tr", "ru"
-LANGUAGES: Final = (EN, TR, RU)
+from agents.base import LANGUAGES
 
-# Sentences, by key; `{name}` fields are filled by agents.replies.
+EN, TR, RU = LANGUAGES
+
+# Sentences, by key; `{name}` fields are filled by agents.local.slots_to_reply.
 TEXT: dict[str, dict[str, str]] = {
     EN: {
         "ask_term": (

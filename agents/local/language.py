@@ -1,111 +1,18 @@
-"""Small text tools for understanding people: folding, words, numbers, forgiving matches."""
+"""Which language a person writes in, and so which one to answer in: English, Turkish or
+Russian (agents.base.LANGUAGES), from the client's hints and the words of the messages."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from difflib import SequenceMatcher
 
-from agents import vocabulary as vocab
-from agents.canonical import place_words, translate_word
-from agents.texts import EN, LANGUAGES, RU, TR
-from catalog.places import fold
+from agents.base import LANGUAGES, AgentRequest
+from agents.local import en_to_slots_vocabulary as vocab
+from agents.local.reply_texts import EN, RU, TR
+from agents.local.tokens import fold
+from agents.local.tr_ru_to_en import place_words, translate_word
 
-__all__ = [
-    "conversation_language",
-    "detect_language",
-    "fold",
-    "fuzzy_find",
-    "number",
-    "words",
-]
-
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "couple": 2,
-    "few": 3,
-    "me": 1,
-}
-# Ordinary words that look like place or domain words to a fuzzy matcher.
-_NEVER_FUZZY = {
-    "given",
-    "rental",
-    "rentals",
-    "dental",
-    "mental",
-    "cheaper",
-    "laptop",
-    "month",
-    "months",
-    "about",
-    "there",
-    "where",
-    "which",
-    "would",
-    "could",
-    "should",
-    "house",
-    "horse",
-    "hours",
-    "other",
-    "after",
-    "please",
-    "places",
-    "place",
-}
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
-
-
-def number(token: str) -> int | None:
-    """An integer written in digits or in words ("two", "a"), else None."""
-    if token.isdigit():
-        return int(token)
-    return _NUMBER_WORDS.get(token)
-
-
-def fuzzy_find(tokens: list[str], vocabulary: dict[str, str], cutoff: float = 0.82) -> str | None:
-    """The vocabulary value of the first token that is a near-miss of a vocabulary key.
-
-    For typos ("Kyrena", "famagsuta", "restuarant"): only words of five letters or more, and
-    never ordinary words that merely look alike.
-    """
-    for token in tokens:
-        if len(token) < 5 or token in _NEVER_FUZZY:
-            continue
-        best, score = None, cutoff
-        matcher = SequenceMatcher(None, b=token)  # b is cached: one analysis per token
-        for key, value in vocabulary.items():
-            if " " in key or abs(len(key) - len(token)) > 2:
-                continue
-            matcher.set_seq1(key)
-            # The cheap upper bounds first: most keys are ruled out without a full ratio.
-            if matcher.real_quick_ratio() >= score and matcher.quick_ratio() >= score:
-                ratio = matcher.ratio()
-                if ratio >= score:
-                    best, score = value, ratio
-        if best is not None:
-            return best
-    return None
-
-
-# --- Which language a person writes in ------------------------------------------------------
+__all__ = ["conversation_language", "detect_language", "reply_language"]
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
@@ -294,3 +201,10 @@ def conversation_language(messages: Iterable[tuple[str, str | None]]) -> str:
     for message, hint in messages:
         language = str(hint) if hint in LANGUAGES else detect_language(message) or language
     return language
+
+
+def reply_language(request: AgentRequest) -> str:
+    """The language to answer the request in: the hints and the words of the thread's user
+    messages, then the new one."""
+    said = [(m.text, m.meta.get("language")) for m in request.history if m.role == "user"]
+    return conversation_language([*said, (request.message, request.language)])

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from agents.understanding import GENERAL_INFO, PROPERTY, SMALL_TALK, Budget, Reading, read
+from agents.local.en_to_slots import GENERAL_INFO, PROPERTY, SMALL_TALK, Budget, Reading, read
 from catalog.search import ListingQuery, price_range
 
 PROPERTY_RENT = "property_rent"  # a rental whose term (long or short) is not known yet

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from agents.lexicon import (
+from agents.local.tr_ru_to_en_lexicon import (
     RUSSIAN_PHRASES,
     RUSSIAN_SHORT_STEM_ENDINGS,
     RUSSIAN_STEMS,

@@ -1,16 +1,17 @@
-"""Turning the conversation's state into an answer: a question, or text with cards, in the
-person's language (agents.texts holds every sentence in English, Turkish and Russian)."""
+"""The conversation's state (intent and slots) → the answer: a question, or text with cards,
+in the person's language (agents.local.reply_texts holds every sentence in English, Turkish
+and Russian)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.knowledge import general_answer
-from agents.language import fold
-from agents.memory import PROPERTY_RENT, RENT_LONG, RENT_SHORT, SALE, Conversation
-from agents.texts import EN, RU, TR, kind_name, plural_key, price_text, text, what
-from agents.understanding import GENERAL_INFO, SMALL_TALK, Budget
+from agents.local.conversation import PROPERTY_RENT, RENT_LONG, RENT_SHORT, SALE, Conversation
+from agents.local.en_to_slots import GENERAL_INFO, SMALL_TALK, Budget
+from agents.local.question_to_answer import general_answer
+from agents.local.reply_texts import EN, RU, TR, kind_name, plural_key, price_text, text, what
+from agents.local.tokens import fold
 from catalog.cards import rec_item
 from catalog.search import ListingQuery, listings_search
 
