@@ -47,9 +47,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     response = exception_handler(exc, context)  # sets WWW-Authenticate and Retry-After
     if response is None:
         logger.exception("api_unhandled_error")
-        return Response(
-            error_body("internal_error", INTERNAL_ERROR_MESSAGE), status=500
-        )
+        return Response(error_body("internal_error", INTERNAL_ERROR_MESSAGE), status=500)
     code = next((code for kind, code in _CODES if isinstance(exc, kind)), None)
     if code is None:
         code = getattr(exc, "default_code", "error")

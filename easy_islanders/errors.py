@@ -83,6 +83,4 @@ def json_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def json_server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(
-        error_body("internal_error", INTERNAL_ERROR_MESSAGE), status=500
-    )
+    return JsonResponse(error_body("internal_error", INTERNAL_ERROR_MESSAGE), status=500)
