@@ -47,8 +47,9 @@ def frame_text(envelope: Envelope) -> str:
     """The envelope as the JSON text sent on the wire (and published)."""
     try:
         return orjson.dumps(envelope).decode()
-    except TypeError:  # text orjson refuses (a lone surrogate from a provider): stdlib escapes it
-        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+    except TypeError:  # text orjson refuses (a lone surrogate): stdlib writes it as \udXXX,
+        # valid JSON that Redis can carry (unescaped, it could not be encoded as UTF-8).
+        return json.dumps(envelope, separators=(",", ":"))
 
 
 def publish(envelope: Envelope) -> None:

@@ -3,6 +3,7 @@ heartbeat and the periodic sweep."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ def run_turn(self: Any, turn_id: str) -> None:
 
 
 _heartbeats: list[Heartbeat] = []
+_sweeps_stopped: list[threading.Event] = []
 
 
 @worker_ready.connect
@@ -30,10 +32,12 @@ def _worker_ready(sender: Any, **_: Any) -> None:
     heartbeat = Heartbeat(sender.hostname)
     heartbeat.start()
     _heartbeats.append(heartbeat)
-    start_sweeper(sender.hostname)
+    _sweeps_stopped.append(start_sweeper(sender.hostname))
 
 
 @worker_shutdown.connect
 def _worker_shutdown(**_: Any) -> None:
+    for stop in _sweeps_stopped:
+        stop.set()
     for heartbeat in _heartbeats:
         heartbeat.stop()

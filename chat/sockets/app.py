@@ -92,8 +92,7 @@ class ChatSocket:
         accepted_at = time.monotonic()
         code = closes.NO_STATUS
         try:
-            # Before reading PostgreSQL: nothing committed later is missed.
-            await self._node.hub.join(session)
+            await self._node.join(session)  # before reading PostgreSQL
             try:
                 opening = await socket_open(identity.user_id, thread_id, last_seq)
             except ThreadForbidden:

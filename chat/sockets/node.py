@@ -46,6 +46,11 @@ class SocketNode:
 
     # --- A socket's place ------------------------------------------------------------------
 
+    async def join(self, session: Session) -> None:
+        """Hold the socket, its thread's frames reaching it from now on (before its replay is
+        read, so nothing committed later is missed)."""
+        await self.hub.join(session)
+
     async def admit(self, session: Session) -> bool:
         """Count the socket against its user's limit; False when the user is at it."""
         if not await socket_slot_take(session.user_id, session.id):

@@ -86,6 +86,12 @@ def agent_request(turn: ClaimedTurn, deadline_at: float) -> AgentRequest:
     )
 
 
+def _storable(text: str) -> str:
+    """The piece as UTF-8 can hold it: a lone surrogate (half an emoji from a provider) becomes
+    U+FFFD, or the reply could be neither published nor stored and the turn would hang."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
 
@@ -108,7 +114,7 @@ def _generate(
                     TURN_STAGE.labels("first_token").observe(
                         (stream.first_piece_at - turn.started_at).total_seconds()
                     )
-                stream.add(chunk.text)
+                stream.add(_storable(chunk.text))
             elif isinstance(chunk, FinalAnswer):
                 stream.close()
                 return Reply(

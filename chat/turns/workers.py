@@ -31,13 +31,16 @@ class Heartbeat:
     def __init__(self, hostname: str) -> None:
         self.hostname = hostname
         self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="worker-heartbeat", daemon=True)
 
     def start(self) -> None:
-        threading.Thread(target=self._beat, name="worker-heartbeat", daemon=True).start()
+        self._thread.start()
         logger.info("worker_ready", extra={"hostname": self.hostname})
 
     def stop(self) -> None:
         self._stopped.set()
+        # A beat on its way would otherwise land after the name is taken off.
+        self._thread.join(timeout=2)
         try:
             redis_client().zrem(HEARTBEAT_KEY, self.hostname)
         except Exception as exc:

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.chat.capture import QUICK_HASHERS, agent_configured
+
+
+@pytest.fixture(autouse=True)
+def _quick_passwords(settings: Any) -> None:
+    """Users made here get a quick password hash (the default takes ~0.3 s, by design)."""
+    settings.PASSWORD_HASHERS = QUICK_HASHERS
+
+
+@pytest.fixture
+def instant_agent() -> Iterator[None]:
+    """The instant agent answers (a fixed reply at once)."""
+    with agent_configured(CHAT_AGENT="instant"):
+        yield
