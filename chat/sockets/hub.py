@@ -62,6 +62,8 @@ class Hub:
         self._online = asyncio.Event()
         self._runners: list[asyncio.Task[None]] = []
         self._background_tasks: set[asyncio.Task[None]] = set()
+        # UNSUBSCRIBEs not yet written to the connection, by channel.
+        self._unsubscribing: dict[str, asyncio.Task[None]] = {}
         # A seam for tests: how the subscription connection is made (see tests/chat/sockets).
         self.connect: Callable[[], redis.asyncio.Redis] = _redis_for_pubsub
 
@@ -76,6 +78,11 @@ class Hub:
         self._ensure_running()
         self._registry.add(session)
         channel = thread_channel(session.thread_key)
+        leaving = self._unsubscribing.get(channel)
+        if leaving is not None:
+            # The thread's last socket just left: Redis must take that UNSUBSCRIBE before this
+            # SUBSCRIBE, or it would drop the subscription this socket waits for.
+            await asyncio.wait([leaving])
         if not self.online:
             # Starting, or Redis is away: the (re)connection subscribes this thread and then
             # resyncs every socket, this one included. Wait a little for it.
@@ -101,7 +108,13 @@ class Hub:
         # again and waits for that confirmation, which Redis sends after this one's reply.
         self._confirmed.discard(channel)
         if self.online and channel not in self._waiters:
-            self.spawn(self._send_command("unsubscribe", channel))
+            task = self.spawn(self._send_command("unsubscribe", channel))
+            self._unsubscribing[channel] = task
+            task.add_done_callback(lambda _: self._unsubscribe_sent(channel, task))
+
+    def _unsubscribe_sent(self, channel: str, task: asyncio.Task[None]) -> None:
+        if self._unsubscribing.get(channel) is task:
+            del self._unsubscribing[channel]
 
     async def _send_command(self, command: str, channel: str) -> None:
         pubsub = self._pubsub
@@ -239,11 +252,12 @@ class Hub:
                 ):
                     session.push(Resync())
 
-    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run `work` on the loop, held until done (the loop keeps only weak references)."""
         task = asyncio.get_running_loop().create_task(work)
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
+        return task
 
 
 def _redis_for_pubsub() -> redis.asyncio.Redis:
