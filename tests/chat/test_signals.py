@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from chat.signals import user_saved
 from tests.chat.capture import QUICK_HASHERS, committed, published
 
 
@@ -61,3 +62,10 @@ def test_a_save_rolled_back_is_never_told(make_user: Callable[..., Any]) -> None
         user.save()
         raise RuntimeError("rolled back")
     assert frames.controls_for(user.pk) == []
+
+
+def test_the_receiver_listens_to_the_user_model() -> None:
+    from django.db.models.signals import post_save
+
+    sync_receivers, _ = post_save._live_receivers(get_user_model())
+    assert user_saved in sync_receivers
