@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
 from accounts.activity import user_forget, user_is_active_async
@@ -24,7 +23,7 @@ from easy_islanders.asgi_types import Receive, Scope, Send
 from observability.metrics import WS_CONNECTIONS
 
 # (user id, thread id, the seq answered or None for the oldest) → the turn asked to stop.
-CancelTurn = Callable[[int, UUID, "int | None"], "Turn | None"]
+CancelTurn = Callable[[int, UUID, int | None], Turn | None]
 
 GOODBYE_WAIT_SECS = 1.0
 
@@ -97,7 +96,7 @@ class SocketNode:
         if it may no longer use them."""
         user_forget(user_id)
 
-        async def check() -> Any:
+        async def check() -> None:
             with contextlib.suppress(Exception):
                 if not await user_is_active_async(user_id):
                     for session in self.registry.of_user(user_id):
