@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -23,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import psutil
@@ -47,6 +48,7 @@ from tests.faults.system import (  # noqa: E402
 from tests.integration.stack import answers, free_port, wait_until  # noqa: E402
 
 DATABASE = "bench_easy_islanders"
+T = TypeVar("T")
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -317,6 +319,113 @@ def slow_llm(system: System, token: str, llm: FakeLLM, turns: int) -> dict[str, 
     }
 
 
+# --- Streaming LLM: messages answered by a streamed reply, at each load ---------------------
+
+# As the Chainlit comparison ran it: 25 pieces 80 ms apart, a 2 s reply.
+STREAM_PIECES, STREAM_GAP_SECS = 25, 0.08
+
+
+async def _streaming_client(
+    host: str, token: str, messages: int, seen: dict[str, list[float]], errors: list[str]
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=f"http://{host}", headers=headers, timeout=120) as http:
+        thread_id = (await http.post("/api/chat/threads/", json={})).json()["thread_id"]
+        async with websockets.connect(
+            f"ws://{host}/ws/chat/{thread_id}/?token={token}", max_size=2**20, open_timeout=60
+        ) as ws:
+            await ws.recv()
+            for i in range(messages):
+                started = time.perf_counter()
+                response = await http.post(
+                    "/api/chat/", json={"message": f"stream {i}", "thread_id": thread_id}
+                )
+                if response.status_code != 202:
+                    errors.append(str(response.status_code))
+                    continue
+                first, frames = None, 0
+                while True:
+                    frame = json.loads(await asyncio.wait_for(ws.recv(), 120))
+                    if frame["event"] == "token":
+                        frames += 1
+                        first = first or time.perf_counter()
+                    elif frame["event"] in ("assistant_message", "turn_failed"):
+                        break
+                done = time.perf_counter()
+                if frame["event"] == "turn_failed":
+                    errors.append(frame["payload"]["code"])
+                    continue
+                seen["first_piece"].append(((first or done) - started) * 1000)
+                seen["final"].append((done - started) * 1000)
+                seen["frames"].append(frames)
+                seen["spans"].append(started)
+                seen["spans"].append(-done)
+
+
+def streaming_llm(system: System, token: str, clients: int, messages_each: int) -> dict[str, Any]:
+    """`clients` people at once, each sending `messages_each` messages answered by the slow
+    streaming LLM: messages a second, first piece and final reply, CPU per message (web,
+    worker and PostgreSQL), the most streams held at once, and frames per reply."""
+    seen: dict[str, list[float]] = {"first_piece": [], "final": [], "frames": [], "spans": []}
+    errors: list[str] = []
+    processes = [psutil.Process(p.popen.pid) for p in [*(w for w, _ in system.webs)]]
+    processes += [psutil.Process(p.popen.pid) for p in system.workers]
+    cpu_before = sum(_cpu(p) for p in processes) + _postgres_cpu()
+    started = time.perf_counter()
+
+    async def run() -> None:
+        results = await asyncio.gather(
+            *(
+                _streaming_client(system.hosts[0], token, messages_each, seen, errors)
+                for _ in range(clients)
+            ),
+            return_exceptions=True,
+        )
+        errors.extend(type(r).__name__ for r in results if isinstance(r, BaseException))
+
+    asyncio.run(run())
+    wall = time.perf_counter() - started
+    cpu = sum(_cpu(p) for p in processes) + _postgres_cpu() - cpu_before
+    done = len(seen["final"])
+    return {
+        "clients": clients,
+        "messages": done,
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:5],
+        "messages_per_s": round(done / wall, 1),
+        "cpu_ms_per_message": round(cpu * 1000 / max(done, 1), 2),
+        "streams_held_max": _most_at_once(seen["spans"]),
+        "frames_per_reply": round(statistics.mean(seen["frames"]), 2) if done else 0.0,
+        "first_piece_ms": pct(seen["first_piece"]),
+        "final_ms": pct(seen["final"]),
+    }
+
+
+def _most_at_once(spans: list[float]) -> int:
+    """The most replies streaming at the same moment: starts are positive, ends negative."""
+    held = most = 0
+    for moment in sorted(spans, key=abs):
+        held += 1 if moment > 0 else -1
+        most = max(most, held)
+    return most
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of the PostgreSQL server: the postmaster, its live backends, and the
+    backends that have exited (counted to the postmaster once it reaped them). The server is
+    shared, but nothing else uses it while the benchmark runs."""
+    total = 0.0
+    for process in psutil.process_iter(["name", "ppid"]):
+        if process.info["name"] != "postgres":
+            continue
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            total += times.user + times.system
+            if psutil.Process(process.info["ppid"]).name() != "postgres":  # the postmaster
+                total += times.children_user + times.children_system
+    return total
+
+
 # --- Idle sockets and replay -----------------------------------------------------------------
 
 
@@ -408,25 +517,51 @@ def report(results: dict[str, Any], out: Path) -> None:
             f"{level['turns_per_s']:>8} {level['cpu_ms_per_turn']:>7}  "
             f"{lat[0]:>20} {lat[1]:>20} {lat[2]:>20}"
         )
-    stages = results["turn"]["1"]["stages_p50_ms"]
-    lines.append(
-        "1 client, p50 ms by stage: " + ", ".join(f"{name} {ms}" for name, ms in stages.items())
-    )
+    if "1" in results["turn"]:
+        stages = results["turn"]["1"]["stages_p50_ms"]
+        lines.append(
+            "1 client, p50 ms by stage: " + ", ".join(f"{name} {ms}" for name, ms in stages.items())
+        )
     cpu_split = [
         f"{level['clients']} clients web {level['cpu_ms_per_turn_web']} + worker "
         f"{level['cpu_ms_per_turn_worker']}"
         for level in results["turn"].values()
     ]
     lines.append("CPU ms per turn: " + "; ".join(cpu_split))
-    s = results["slow_llm"]
-    lines += [
-        f"slow LLM (2 s replies): {s['in_flight_max']} turns in flight at most of "
-        f"{s['turns_sent']}; added per piece p50/p99 {s['piece_added_ms']['p50']}/"
-        f"{s['piece_added_ms_p99']} ms",
-        f"idle sockets: {results['idle_ws']['connections']} on one web process, "
-        f"{results['idle_ws']['kib_per_conn']} KiB each",
-        f"replay of 1,000 missed events: {results['replay_1000_ms']} ms",
-    ]
+    if "slow_llm" in results:
+        s = results["slow_llm"]
+        lines.append(
+            f"slow LLM (2 s replies): {s['in_flight_max']} turns in flight at most of "
+            f"{s['turns_sent']}; added per piece p50/p99 {s['piece_added_ms']['p50']}/"
+            f"{s['piece_added_ms_p99']} ms"
+        )
+    if results.get("streaming"):
+        lines += [
+            f"streaming LLM, {STREAM_PIECES} pieces {STREAM_GAP_SECS * 1000:.0f} ms apart:",
+            f"{'clients':>7} {'msgs':>5} {'err':>4} {'msg/s':>6} {'cpu ms':>7} {'held':>5} "
+            f"{'frames':>6}  {'first piece p50/p95/p99':>24} {'final p50/p95/p99':>24}",
+        ]
+        for level in results["streaming"].values():
+            first, final = (
+                f"{level[k]['p50']}/{level[k]['p95']}/{level[k]['p99']}"
+                for k in ("first_piece_ms", "final_ms")
+            )
+            lines.append(
+                f"{level['clients']:>7} {level['messages']:>5} {level['errors']:>4} "
+                f"{level['messages_per_s']:>6} {level['cpu_ms_per_message']:>7} "
+                f"{level['streams_held_max']:>5} {level['frames_per_reply']:>6}  "
+                f"{first:>24} {final:>24}"
+            )
+    if "idle_ws" in results:
+        idle = results["idle_ws"]
+        lines.append(
+            f"idle sockets: {idle['connections']} on one web process, "
+            f"{idle['kib_per_conn']} KiB each"
+        )
+    if "replay_1000_ms" in results:
+        lines.append(f"replay of 1,000 missed events: {results['replay_1000_ms']} ms")
+    for name, failure in results.get("failed_phases", {}).items():
+        lines.append(f"{name}: could not run ({failure})")
     text = "\n".join(lines)
     (out / "latest.txt").write_text(text + "\n")
     print(text)
@@ -476,8 +611,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--compare",
+        metavar="REV",
+        help="then run the benchmark of another commit, from a worktree of its own, and print "
+        "the two side by side (the same machine, the same hour)",
+    )
     args = parser.parse_args()
-    scale = 0.1 if args.quick else 1.0
+    run_benchmark(args.quick, args.out)
+    if args.compare:
+        compare(args.compare, args.quick, args.out)
+
+
+def run_benchmark(quick: bool, out: Path) -> None:
+    scale = 0.1 if quick else 1.0
     log_dir = Path(tempfile.mkdtemp(prefix="bench-"))
     redis_server = RedisServer(log_dir)
     redis_server.start()
@@ -507,12 +654,16 @@ def main() -> None:
         print("floors measured", flush=True)
         results["turn"] = {}
         for clients, turns_each in ((1, 200), (10, 30), (100, 5)):
-            level = turn_load(system, token, clients, max(2, int(turns_each * max(scale, 0.3))))
-            results["turn"][str(clients)] = level
-            print(f"{clients} clients: {level['turns_per_s']} turns/s", flush=True)
-        busiest = max(results["turn"].values(), key=lambda level: level["turns_per_s"])
-        results["turns_per_s"] = busiest["turns_per_s"]
-        results["cpu_ms_per_turn"] = results["turn"]["100"]["cpu_ms_per_turn"]
+            turns = max(2, int(turns_each * max(scale, 0.3)))
+            level = phase(results, f"{clients} clients", turn_load, system, token, clients, turns)
+            if level is not None:
+                results["turn"][str(clients)] = level
+                print(f"{clients} clients: {level['turns_per_s']} turns/s", flush=True)
+        if results["turn"]:
+            busiest = max(results["turn"].values(), key=lambda level: level["turns_per_s"])
+            results["turns_per_s"] = busiest["turns_per_s"]
+        if "100" in results["turn"]:
+            results["cpu_ms_per_turn"] = results["turn"]["100"]["cpu_ms_per_turn"]
         # The worker again, now with the slow streaming LLM and room for many turns at once.
         for worker in system.workers:
             worker.stop()
@@ -526,20 +677,99 @@ def main() -> None:
         )
         system.start_worker()
         system.wait_ready()
-        results["slow_llm"] = slow_llm(system, token, llm, int(1200 * scale) or 60)
-        print("slow LLM measured", flush=True)
-        results["idle_ws"] = idle_sockets(system, token, int(10_000 * scale))
-        print("idle sockets measured", flush=True)
-        results["replay_1000_ms"] = replay(system, token, 1000)
+        slow = phase(results, "slow LLM", slow_llm, system, token, llm, int(1200 * scale) or 60)
+        if slow is not None:
+            results["slow_llm"] = slow
+            print("slow LLM measured", flush=True)
+        llm.default = Behaviour(text=["word "] * STREAM_PIECES, piece_delay_secs=STREAM_GAP_SECS)
+        results["streaming"] = {}
+        levels = ((1, 10), (10, 5), (100, 2)) if quick else ((1, 20), (10, 10), (100, 3), (1000, 1))
+        for clients, messages in levels:
+            name = f"streaming LLM, {clients} clients"
+            level = phase(results, name, streaming_llm, system, token, clients, messages)
+            if level is not None:
+                results["streaming"][str(clients)] = level
+                print(f"{name}: {level['messages_per_s']} msg/s", flush=True)
+        idle = phase(results, "idle sockets", idle_sockets, system, token, int(10_000 * scale))
+        if idle is not None:
+            results["idle_ws"] = idle
+            print("idle sockets measured", flush=True)
+        replayed = phase(results, "replay", replay, system, token, 1000)
+        if replayed is not None:
+            results["replay_1000_ms"] = replayed
     finally:
         system.stop()
         llm.stop()
         drop_database(DATABASE)
         # Whatever was measured, kept even when a later step fails.
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "partial.json").write_text(json.dumps(results, indent=2) + "\n")
-    report(results, args.out)
-    (args.out / "partial.json").unlink()
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "partial.json").write_text(json.dumps(results, indent=2) + "\n")
+    report(results, out)
+    (out / "partial.json").unlink()
+
+
+def phase(results: dict[str, Any], name: str, measure: Callable[..., T], *args: Any) -> T | None:
+    """One phase's figures, or None when it could not run: a slow machine's timeout in one
+    phase is reported as such (under "failed_phases") instead of losing the whole run."""
+    try:
+        return measure(*args)
+    except Exception as exc:
+        failure = f"{type(exc).__name__}: {str(exc)[:200]}"
+        results.setdefault("failed_phases", {})[name] = failure
+        print(f"{name}: could not run ({failure})", flush=True)
+        return None
+
+
+# --- Another commit beside this one ----------------------------------------------------------
+
+# (label, how to read it from a run's latest.json)
+COMPARED: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
+    ("turn floor, ms", lambda r: r["floor_turn_ms"]),
+    ("reply p50, 1 client, ms", lambda r: r["turn"]["1"]["reply_ms"]["p50"]),
+    ("turns/s, 10 clients", lambda r: r["turn"]["10"]["turns_per_s"]),
+    ("CPU ms per turn, 10 clients", lambda r: r["turn"]["10"]["cpu_ms_per_turn"]),
+    ("turns/s, 100 clients", lambda r: r["turn"]["100"]["turns_per_s"]),
+    ("reply p99, 100 clients, ms", lambda r: r["turn"]["100"]["reply_ms"]["p99"]),
+    ("errors, 100 clients", lambda r: r["turn"]["100"]["errors"]),
+    ("slow LLM: turns in flight", lambda r: r["slow_llm"]["in_flight_max"]),
+    ("added per piece p99, ms", lambda r: r["slow_llm"]["piece_added_ms_p99"]),
+    ("streaming, 100: final p50, ms", lambda r: r["streaming"]["100"]["final_ms"]["p50"]),
+    ("streaming, 100: CPU ms per msg", lambda r: r["streaming"]["100"]["cpu_ms_per_message"]),
+    ("streaming, 1,000: errors", lambda r: r["streaming"]["1000"]["errors"]),
+    ("streaming, 1,000: held", lambda r: r["streaming"]["1000"]["streams_held_max"]),
+    ("idle socket, KiB", lambda r: r["idle_ws"]["kib_per_conn"]),
+    ("replay of 1,000 events, ms", lambda r: r["replay_1000_ms"]),
+]
+
+
+def compare(rev: str, quick: bool, out: Path) -> None:
+    """Run `rev`'s own benchmark from a worktree of its own, then print both runs' figures."""
+    worktree = Path(tempfile.mkdtemp(prefix="bench-compare-"))
+    other_out = worktree / "results"
+    subprocess.run(["git", "worktree", "add", "--detach", str(worktree), rev], cwd=ROOT, check=True)
+    try:
+        command = [sys.executable, "bench/run.py", "--out", str(other_out)]
+        subprocess.run([*command, *(["--quick"] if quick else [])], cwd=worktree, check=True)
+        theirs = json.loads((other_out / "latest.json").read_text())
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT)
+    ours = json.loads((out / "latest.json").read_text())
+    (out / f"compare-{rev}.json").write_text(json.dumps(theirs, indent=2) + "\n")
+    print(comparison_table(rev, theirs, ours))
+
+
+def comparison_table(rev: str, theirs: dict[str, Any], ours: dict[str, Any]) -> str:
+    lines = [f"{'figure':<30} {rev[:12]:>12} {'this tree':>12}"]
+    for label, read in COMPARED:
+        lines.append(f"{label:<30} {_figure(read, theirs):>12} {_figure(read, ours):>12}")
+    return "\n".join(lines)
+
+
+def _figure(read: Callable[[dict[str, Any]], Any], results: dict[str, Any]) -> str:
+    try:
+        return str(read(results))
+    except (KeyError, TypeError):
+        return "-"  # that run did not measure it
 
 
 if __name__ == "__main__":
