@@ -10,8 +10,8 @@ import pytest
 
 from agents.base import AgentChunk, AgentRequest, FinalAnswer, HistoryMessage, TextPiece
 from agents.local.agent import LocalAgent
-from agents.providers.openai_compatible import OpenAICompatibleAgent
-from agents.resilience import DEGRADED_NOTE, RetryPolicy, WithFallback
+from agents.providers.openai_compatible import OpenAICompatibleAgent, _deltas
+from agents.resilience import DEGRADED_NOTE, RetryPolicy, TransientLLMError, WithFallback
 from tests.fake_llm import Behaviour, FakeLLM
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +206,37 @@ def test_constraints_stated_in_turkish_or_russian_rule_the_llms_searches(
         assert card["category"] == "property_rent_long" and card["city"] == district
         assert card["metadata"]["bedrooms"] == bedrooms
         assert (card["price"]["currency"], card["price"]["period"]) == ("GBP", "month")
+
+
+def test_the_event_stream_is_read_as_the_protocol_writes_it() -> None:
+    lines = iter(
+        [
+            ": a comment line, ignored",
+            "",
+            'data: {"choices": [{"index": 0, "delta": {"role": "assistant"}}]}',
+            'data:{"choices": [{"index": 0, "delta": {"content": "no space after the colon"}}]}',
+            'data: {"choices": []}',
+            "event: ignored",
+            'data: {"choices": [{"index": 0, "delta": {"content": "last"}}]}',
+            "data: [DONE]",
+            'data: {"choices": [{"index": 0, "delta": {"content": "after the end"}}]}',
+        ]
+    )
+    deltas = list(_deltas(lines))
+    assert deltas == [
+        {"role": "assistant"},
+        {"content": "no space after the colon"},
+        {"content": "last"},
+    ]
+
+
+def test_a_stream_that_stalls_after_it_began_is_a_transient_failure(fake_llm: FakeLLM) -> None:
+    # The headers and the first event come at once, then nothing for longer than the timeout.
+    fake_llm.then(Behaviour(text=["never"], piece_delay_secs=1.5))
+    client = openai.OpenAI(base_url=fake_llm.base_url, api_key="sk-test", max_retries=0)
+    llm = OpenAICompatibleAgent(client, "fake-model", timeout_secs=0.5)
+    request = AgentRequest(
+        thread_id="t", message="hi", correlation_id="cid", history=(), deadline_at=time.time() + 30
+    )
+    with pytest.raises(TransientLLMError, match=r"stream broke \(ReadTimeout\)"):
+        list(llm.stream(request))
