@@ -48,6 +48,7 @@ def sample(pid: int, secs: int, out: Path) -> None:
             "200",
             "--format",
             "raw",
+            "--gil",
             "--nonblocking",
             "--output",
             str(out),

@@ -13,6 +13,7 @@ from celery.signals import worker_ready, worker_shutdown
 from chat.turns.queueing import RUN_TURN_TASK
 from chat.turns.running import turn_run
 from chat.turns.sweeper import start_sweeper
+from agents.registry import supervisor_agent
 from chat.turns.workers import Heartbeat
 
 
@@ -28,6 +29,8 @@ _sweeps_stopped: list[threading.Event] = []
 
 @worker_ready.connect
 def _worker_ready(sender: Any, **_: Any) -> None:
+    # The agent is built (and its modules imported, ~0.8 s) before the first turn, not by it.
+    supervisor_agent()
     # The heartbeat first: the sweep trusts the heartbeats only once its own is among them.
     heartbeat = Heartbeat(sender.hostname)
     heartbeat.start()
