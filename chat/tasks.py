@@ -10,10 +10,10 @@ from uuid import UUID
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
 
+from agents.registry import supervisor_agent
 from chat.turns.queueing import RUN_TURN_TASK
 from chat.turns.running import turn_run
 from chat.turns.sweeper import start_sweeper
-from agents.registry import supervisor_agent
 from chat.turns.workers import Heartbeat
 
 
