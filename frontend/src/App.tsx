@@ -157,7 +157,9 @@ function Chat({ initialToken, onLoggedOut }: { initialToken: string; onLoggedOut
   const noteActivity = useCallback((id: string, at: string, firstMessage: boolean) => {
     dispatchThreads({ kind: "activity", threadId: id, at });
     const known = threadsRef.current.find((t) => t.thread_id === id);
-    if (firstMessage && known && !known.title) {
+    // Not in the list yet (its creation still on its way back on a slow network) counts as
+    // untitled too: the fetch brings it in with its title.
+    if (firstMessage && !known?.title) {
       void authed((access) => getThread(access, id))
         .then((thread) => dispatchThreads({ kind: "upsert", thread }), () => undefined);
     }
