@@ -58,8 +58,8 @@ async def admission_async(user_id: int) -> Admission:
         async with async_redis_client().pipeline(transaction=False) as pipe:
             _queue_reads(pipe, user_id)
             return _admission(await pipe.execute())
-    except _REDIS_DOWN:
-        raise ServiceUnavailable() from None
+    except _REDIS_DOWN as exc:
+        raise ServiceUnavailable() from exc
 
 
 def admission(user_id: int) -> Admission:
@@ -68,8 +68,8 @@ def admission(user_id: int) -> Admission:
         with redis_client().pipeline(transaction=False) as pipe:
             _queue_reads(pipe, user_id)
             return _admission(pipe.execute())
-    except _REDIS_DOWN:
-        raise ServiceUnavailable() from None
+    except _REDIS_DOWN as exc:
+        raise ServiceUnavailable() from exc
 
 
 def backlog() -> int:

@@ -39,8 +39,10 @@ _UNAVAILABLE = (
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    if isinstance(exc, _UNAVAILABLE):
-        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
+    if isinstance(exc, (*_UNAVAILABLE, ServiceUnavailable)):
+        # What could not be reached, by its error's type (a ServiceUnavailable carries it).
+        cause = exc.__cause__ if isinstance(exc, ServiceUnavailable) and exc.__cause__ else exc
+        logger.error("api_dependency_unavailable", extra={"error": type(cause).__name__})
         exc = ServiceUnavailable()
     if isinstance(exc, ApiError):
         return Response(exc.body, status=exc.status, headers=exc.headers or None)

@@ -130,8 +130,9 @@ async def _unless_unavailable(work: Awaitable[T]) -> T:
     """`work`'s result; ServiceUnavailable when PostgreSQL or Redis cannot be reached."""
     try:
         return await work
-    except ServiceUnavailable as exc:
-        logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
+    except ServiceUnavailable as exc:  # what could not be reached, by its error's type
+        cause = type(exc.__cause__ or exc).__name__
+        logger.error("api_dependency_unavailable", extra={"error": cause})
         raise
     except OSError as exc:  # PostgreSQL unreachable (psycopg's errors are OSErrors too)
         logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
