@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -185,10 +186,13 @@ def _in_thread_language(failure: Failure, turn_id: UUID) -> Failure:
         .order_by("-seq")
         .values_list("content", "meta")[: settings.CHAT_HISTORY_TURNS]
     )
-    # A generator: the query runs only if the agent has words for this code.
-    worded = failure_text(
-        failure.code, ((content, meta.get("language")) for content, meta in reversed(list(said)))
-    )
+
+    def oldest_first() -> Iterator[tuple[str, str | None]]:
+        # Read lazily: the query runs only if the agent has words for this code.
+        for content, meta in reversed(list(said)):
+            yield content, meta.get("language")
+
+    worded = failure_text(failure.code, oldest_first())
     return replace(failure, message=worded) if worded is not None else failure
 
 

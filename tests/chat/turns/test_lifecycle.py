@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chat.messages import message_accept
 from chat.models import Event, Turn, TurnState
-from chat.turns.lifecycle import AGENT_FAILED, Reply, turn_claim, turn_finish
+from chat.turns.lifecycle import (
+    AGENT_FAILED,
+    Failure,
+    Reply,
+    _in_thread_language,
+    turn_claim,
+    turn_finish,
+)
 from chat.turns.running import turn_run
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +126,11 @@ def test_a_turn_claimed_after_its_deadline_fails_without_running(
     turn.refresh_from_db()
     assert turn.state == TurnState.FAILED and turn.first_token_at is None
     assert turn.reply is not None and turn.reply.meta["code"] == "deadline_exceeded"
+
+
+@pytest.mark.django_db
+def test_a_failure_the_agent_has_no_words_for_reads_nothing() -> None:
+    unworded = Failure(code="no_words_for_this", message="As it is.", retryable=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert _in_thread_language(unworded, uuid.uuid4()) is unworded
+    assert len(queries) == 0  # the thread's messages are read only to word a known failure
