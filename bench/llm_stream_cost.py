@@ -1,10 +1,10 @@
 """What reading a streamed LLM reply costs the worker, per piece: the `openai` SDK against
-server-sent events read directly with httpx and orjson.
+server-sent events read directly with httpx and the provider's own reader (orjson).
 
     .venv/bin/python bench/llm_stream_cost.py [--replies 200] [--pieces 25] [--rounds 3]
 
-Both read the same replies from the suite's OpenAI-compatible server on loopback, in turns
-(SDK, lean, SDK, lean…). CPU is the reading thread's own (`time.thread_time`), so the server,
+All three read the same replies from the suite's OpenAI-compatible server on loopback, each in
+turn, round after round. CPU is the reading thread's own (`time.thread_time`), so the server,
 which runs in this process, does not count.
 """
 
@@ -14,17 +14,17 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import cast
 
 import httpx
 import openai
-import orjson
 from openai.types.chat import ChatCompletionChunk
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from agents.providers.event_stream import completion_deltas
 from tests.fake_llm import Behaviour, FakeLLM
 
 MESSAGES: list[dict[str, str]] = [{"role": "user", "content": "a villa in Kyrenia"}]
@@ -44,40 +44,24 @@ def read_with_sdk(client: openai.OpenAI) -> int:
 
 
 def read_lean(http: httpx.Client) -> int:
-    pieces = 0
     body = {"model": "fake", "messages": MESSAGES, "stream": True}
     with http.stream("POST", "/chat/completions", json=body) as response:
-        for line in response.iter_lines():
-            if not line.startswith("data: "):
-                continue
-            data = line[6:]
-            if data == "[DONE]":
-                break
-            choices = orjson.loads(data)["choices"]
-            if choices and choices[0]["delta"].get("content"):
-                pieces += 1
-    return pieces
+        return _pieces(response.iter_lines())
 
 
 def read_sdk_request_lean_parse(client: openai.OpenAI) -> int:
     """The SDK makes the request (auth, base URL, timeouts, error types); the events are read
-    and parsed here."""
-    pieces = 0
+    by the provider's own reader, as a turn reads them."""
     with client.chat.completions.with_streaming_response.create(
         model="fake",
         messages=MESSAGES,  # type: ignore[arg-type]
         stream=True,
     ) as response:
-        for line in response.iter_lines():
-            if not line.startswith("data: "):
-                continue
-            data = line[6:]
-            if data == "[DONE]":
-                break
-            choices = orjson.loads(data)["choices"]
-            if choices and choices[0]["delta"].get("content"):
-                pieces += 1
-    return pieces
+        return _pieces(response.iter_lines())
+
+
+def _pieces(lines: Iterator[str]) -> int:
+    return sum(1 for delta in completion_deltas(lines) if delta.get("content"))
 
 
 def cpu_us_per_piece(read: Callable[[], int], replies: int) -> float:

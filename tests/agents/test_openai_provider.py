@@ -10,7 +10,8 @@ import pytest
 
 from agents.base import AgentChunk, AgentRequest, FinalAnswer, HistoryMessage, TextPiece
 from agents.local.agent import LocalAgent
-from agents.providers.openai_compatible import OpenAICompatibleAgent, _deltas
+from agents.providers.event_stream import completion_deltas
+from agents.providers.openai_compatible import OpenAICompatibleAgent
 from agents.resilience import DEGRADED_NOTE, RetryPolicy, TransientLLMError, WithFallback
 from tests.fake_llm import Behaviour, FakeLLM
 
@@ -222,7 +223,7 @@ def test_the_event_stream_is_read_as_the_protocol_writes_it() -> None:
             'data: {"choices": [{"index": 0, "delta": {"content": "after the end"}}]}',
         ]
     )
-    deltas = list(_deltas(lines))
+    deltas = list(completion_deltas(lines))
     assert deltas == [
         {"role": "assistant"},
         {"content": "no space after the colon"},
