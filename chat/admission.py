@@ -56,8 +56,8 @@ async def admission_async(user_id: int) -> Admission:
     Raises ServiceUnavailable when Redis does not answer."""
     try:
         async with async_redis_client().pipeline(transaction=False) as pipe:
-            _queue_reads(pipe, user_id)
-            return _admission(await pipe.execute())
+            allowed = _queue_reads(pipe, user_id)
+            return _admission(await pipe.execute(), allowed)
     except _REDIS_DOWN as exc:
         raise ServiceUnavailable() from exc
 
@@ -66,8 +66,8 @@ def admission(user_id: int) -> Admission:
     """`admission_async` from a thread (the DRF view)."""
     try:
         with redis_client().pipeline(transaction=False) as pipe:
-            _queue_reads(pipe, user_id)
-            return _admission(pipe.execute())
+            allowed = _queue_reads(pipe, user_id)
+            return _admission(pipe.execute(), allowed)
     except _REDIS_DOWN as exc:
         raise ServiceUnavailable() from exc
 
@@ -80,18 +80,19 @@ def backlog() -> int:
         return sum(int(depth) for depth in pipe.execute())
 
 
-def _queue_reads(pipe: Any, user_id: int) -> None:
-    _, window = parse_rate(settings.CHAT_SEND_RATE)
+def _queue_reads(pipe: Any, user_id: int) -> int:
+    """Queue the sender's count and the backlog's reads; the messages allowed per window."""
+    allowed, window = parse_rate(settings.CHAT_SEND_RATE)
     key = f"ei:rate:chat_send:{user_id}"
     pipe.incr(key)
     pipe.expire(key, window, nx=True)
     pipe.ttl(key)
     for queue in backlog_keys():
         pipe.llen(queue)
+    return allowed
 
 
-def _admission(results: list[Any]) -> Admission:
-    allowed, _ = parse_rate(settings.CHAT_SEND_RATE)
+def _admission(results: list[Any], allowed: int) -> Admission:
     count, _, ttl, *depths = results
     throttled = max(int(ttl), 1) if count > allowed else None
     return Admission(throttled_for_secs=throttled, backlog=sum(int(d) for d in depths))
