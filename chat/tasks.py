@@ -3,7 +3,7 @@ heartbeat and the periodic sweep."""
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -23,8 +23,8 @@ def run_turn(self: Any, turn_id: str) -> None:
     turn_run(UUID(turn_id), worker=self.request.hostname or "unknown")
 
 
-_heartbeats: list[Heartbeat] = []
-_sweeps_stopped: list[threading.Event] = []
+# What this worker process started, stopped on shutdown in this order: the sweep, then the beat.
+_on_shutdown: list[Callable[[], None]] = []
 
 
 @worker_ready.connect
@@ -34,13 +34,11 @@ def _worker_ready(sender: Any, **_: Any) -> None:
     # The heartbeat first: the sweep trusts the heartbeats only once its own is among them.
     heartbeat = Heartbeat(sender.hostname)
     heartbeat.start()
-    _heartbeats.append(heartbeat)
-    _sweeps_stopped.append(start_sweeper(sender.hostname))
+    sweep_stopped = start_sweeper(sender.hostname)
+    _on_shutdown.extend([sweep_stopped.set, heartbeat.stop])
 
 
 @worker_shutdown.connect
 def _worker_shutdown(**_: Any) -> None:
-    for stop in _sweeps_stopped:
-        stop.set()
-    for heartbeat in _heartbeats:
-        heartbeat.stop()
+    for stop in _on_shutdown:
+        stop()
