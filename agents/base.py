@@ -6,7 +6,7 @@ import of any agent, so importing it costs nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, Protocol
 
@@ -57,6 +57,7 @@ AgentChunk = TextPiece | FinalAnswer
 class Agent(Protocol):
     name: str
 
-    def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
-        """Yield the reply as TextPieces, then exactly one FinalAnswer."""
+    def stream(self, request: AgentRequest) -> AsyncGenerator[AgentChunk, None]:
+        """Yield the reply as TextPieces, then exactly one FinalAnswer (an async generator:
+        a worker runs its turns on one event loop, so an agent must never block it)."""
         ...

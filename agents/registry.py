@@ -26,17 +26,23 @@ def supervisor_agent() -> Agent:
     local = LocalAgent()
     if settings.CHAT_AGENT == "local" or not settings.LLM_BASE_URL:
         return local
+    import httpx2  # the HTTP client of the openai SDK (its own fork of httpx)
     import openai
 
     from agents.providers.openai_compatible import OpenAICompatibleAgent
     from agents.resilience import RetryPolicy, WithFallback
 
-    client = openai.OpenAI(
+    streams = settings.WORKER_CONCURRENCY  # one per turn a worker may run at once
+    client = openai.AsyncOpenAI(
         base_url=settings.LLM_BASE_URL,
         # Local OpenAI-compatible servers often need no key, but the SDK insists on one.
         api_key=settings.LLM_API_KEY or "unused",
         timeout=settings.LLM_TIMEOUT_SECS,
         max_retries=0,  # our RetryPolicy retries, within the turn's deadline
+        http_client=openai.DefaultAsyncHttpxClient(
+            limits=httpx2.Limits(max_connections=streams, max_keepalive_connections=streams),
+            timeout=settings.LLM_TIMEOUT_SECS,
+        ),
     )
     llm = OpenAICompatibleAgent(client, settings.LLM_MODEL, settings.LLM_TIMEOUT_SECS)
     return WithFallback(llm, local, RetryPolicy(attempts=settings.LLM_MAX_ATTEMPTS))

@@ -8,10 +8,12 @@ is marked degraded. Only a failing fallback ends the turn in an error.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass, replace
 
 from agents.base import Agent, AgentChunk, AgentRequest, FinalAnswer, TextPiece
@@ -51,13 +53,15 @@ class WithFallback:
         self.primary, self.fallback, self.policy = primary, fallback, policy
         self.name = primary.name
 
-    def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
+    async def stream(self, request: AgentRequest) -> AsyncGenerator[AgentChunk, None]:
         emitted = False
         for attempt in range(1, self.policy.attempts + 1):
             try:
-                for chunk in self.primary.stream(request):
-                    emitted = emitted or isinstance(chunk, TextPiece)
-                    yield chunk
+                # Closed at once if the turn stops streaming (its HTTP stream with it).
+                async with aclosing(self.primary.stream(request)) as chunks:
+                    async for chunk in chunks:
+                        emitted = emitted or isinstance(chunk, TextPiece)
+                        yield chunk
                 return
             except TransientLLMError as exc:
                 if emitted or not self._may_retry(attempt, request):
@@ -73,11 +77,12 @@ class WithFallback:
                         "delay_s": round(delay, 3),
                     },
                 )
-                time.sleep(delay)
+                await asyncio.sleep(delay)
             except Exception as exc:
                 self._log_fallback(exc, attempt)
                 break
-        yield from self._fall_back(request, emitted)
+        async for chunk in self._fall_back(request, emitted):
+            yield chunk
 
     def _may_retry(self, attempt: int, request: AgentRequest) -> bool:
         if attempt >= self.policy.attempts:
@@ -85,14 +90,17 @@ class WithFallback:
         ready_at = time.time() + self.policy.delay(attempt) + self.policy.fallback_reserve_secs
         return ready_at < request.deadline_at
 
-    def _fall_back(self, request: AgentRequest, emitted: bool) -> Iterator[AgentChunk]:
+    async def _fall_back(
+        self, request: AgentRequest, emitted: bool
+    ) -> AsyncGenerator[AgentChunk, None]:
         # Text already streamed stays (clients have shown it); the fallback's answer follows.
         note = text(reply_language(request), "degraded")
         yield TextPiece(("\n\n" if emitted else "") + note)
-        for chunk in self.fallback.stream(request):
-            if isinstance(chunk, FinalAnswer):
-                chunk = replace(chunk, degraded=True, agent=self.fallback.name)
-            yield chunk
+        async with aclosing(self.fallback.stream(request)) as chunks:
+            async for chunk in chunks:
+                if isinstance(chunk, FinalAnswer):
+                    chunk = replace(chunk, degraded=True, agent=self.fallback.name)
+                yield chunk
 
     def _log_fallback(self, exc: Exception, attempts: int) -> None:
         # Our own exceptions carry a safe description; anything else only by its type.

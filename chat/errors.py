@@ -46,7 +46,8 @@ class Throttled(ChatError):
 
 
 class Overloaded(ChatError):
-    """More turns wait than the workers can answer within their deadline (CHAT_MAX_BACKLOG)."""
+    """Turns wait too long for a worker (CHAT_MAX_QUEUE_WAIT_SECS) or too many wait
+    (CHAT_MAX_BACKLOG): a new one would likely fail at its deadline."""
 
     status = 503
     code = "overloaded"

@@ -60,6 +60,16 @@ def publish(envelope: Envelope) -> None:
         _failed(envelope, exc)
 
 
+async def publish_async(envelope: Envelope) -> None:
+    """`publish` from an event loop."""
+    try:
+        await async_redis_client().publish(
+            thread_channel(envelope["thread_id"]), frame_text(envelope)
+        )
+    except Exception as exc:
+        _failed(envelope, exc)
+
+
 def publish_in(pipe: Any, envelope: Envelope) -> None:
     """Add the frame's PUBLISH to a Redis pipeline the caller executes (and handles errors of)."""
     pipe.publish(thread_channel(envelope["thread_id"]), frame_text(envelope))
@@ -70,11 +80,13 @@ def inflight_key(turn_id: UUID | str, attempt: int) -> str:
     return f"ei:turn:text:{turn_id}:{attempt}"
 
 
-def stream_piece_in(pipe: Any, frame: Envelope, attempt_key: str, ttl_secs: int) -> None:
+def stream_piece_in(pipe: Any, frame: Envelope, attempt_key: str, ttl_secs: int | None) -> None:
     """Add a stream piece to a pipeline: its text onto the text so far, then its frame. In that
-    order, so a socket joining in between reads the text and trims the frame."""
+    order, so a socket joining in between reads the text and trims the frame. The first piece
+    gives the text its expiry (`ttl_secs`); the others pass None."""
     pipe.append(attempt_key, frame["payload"]["text"])
-    pipe.expire(attempt_key, ttl_secs)
+    if ttl_secs is not None:
+        pipe.expire(attempt_key, ttl_secs)
     publish_in(pipe, frame)
 
 

@@ -1,5 +1,6 @@
-"""Celery adapters: a turn id in, the domain's turn_run out; and, for each worker process, its
-heartbeat and the periodic sweep."""
+"""Celery adapters: a turn id in, the domain's turn_run out (the pool thread waits while the
+turn runs on the process's turn loop, so the task is acknowledged once the turn has ended);
+and, for each worker process, its heartbeat and the periodic sweep."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
 
 from agents.registry import supervisor_agent
+from chat.turns.loop import turn_loop
 from chat.turns.queueing import RUN_TURN_TASK
 from chat.turns.running import turn_run
 from chat.turns.sweeper import start_sweeper
@@ -23,7 +25,8 @@ def run_turn(self: Any, turn_id: str) -> None:
     turn_run(UUID(turn_id), worker=self.request.hostname or "unknown")
 
 
-# What this worker process started, stopped on shutdown in this order: the sweep, then the beat.
+# What this worker process started, stopped on shutdown in this order: the sweep, the beat,
+# then the turn loop (its tasks have all returned by then).
 _on_shutdown: list[Callable[[], None]] = []
 
 
@@ -35,7 +38,7 @@ def _worker_ready(sender: Any, **_: Any) -> None:
     heartbeat = Heartbeat(sender.hostname)
     heartbeat.start()
     sweep_stopped = start_sweeper(sender.hostname)
-    _on_shutdown.extend([sweep_stopped.set, heartbeat.stop])
+    _on_shutdown.extend([sweep_stopped.set, heartbeat.stop, turn_loop.stop])
 
 
 @worker_shutdown.connect

@@ -1,7 +1,9 @@
-"""The Celery app: one queue of chat turns, run on a thread pool.
+"""The Celery app: one queue of chat turns.
 
-A turn mostly waits on the network (the LLM), so a pool of threads keeps hundreds of turns in
-flight per worker host where a process per turn would cap them at the number of cores.
+A turn mostly waits on the network (the LLM). Each delivery comes to one of the worker's pool
+threads, which hands the turn to the process's turn loop and waits for it there
+(chat/turns/loop.py): a thousand turns in flight are a thousand coroutines on one event loop,
+and a task is acknowledged only once its turn has ended.
 """
 
 from __future__ import annotations

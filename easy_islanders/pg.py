@@ -60,3 +60,10 @@ async def pool() -> AsyncConnectionPool[Any]:
     _pools[loop] = created
     await created.open(wait=False)
     return created
+
+
+async def pool_close() -> None:
+    """Close the running loop's pool, if it made one (before the loop itself ends)."""
+    existing = _pools.pop(asyncio.get_running_loop(), None)
+    if existing is not None:
+        await existing.close()

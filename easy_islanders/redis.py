@@ -28,3 +28,10 @@ def async_redis_client() -> redis.asyncio.Redis:
             settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2, decode_responses=True
         )
     return client
+
+
+async def async_redis_close() -> None:
+    """Close the running loop's client, if it made one (before the loop itself ends)."""
+    client = _async_clients.pop(asyncio.get_running_loop(), None)
+    if client is not None:
+        await client.aclose()

@@ -211,9 +211,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(64 * 1024, CHAT_MAX_MESSAGE_CHARS * 4 * 2)
 # thread hop); off, Django's DRF view answers it the same way (for comparison, measured in
 # docs/performance.md).
 CHAT_ACCEPT_ON_LOOP = env_bool("CHAT_ACCEPT_ON_LOOP", True)
-# Past this many turns waiting in the broker, new messages are refused at once (503
-# `overloaded`, Retry-After) rather than accepted to fail at their deadline. About: turns the
-# workers finish per second times CHAT_TURN_DEADLINE_SECS / 2.
+# Once the oldest turn waiting in the broker has waited this long (every worker is full), or
+# this many wait, new messages are refused at once (503 `overloaded`, Retry-After) rather than
+# accepted to fail at their deadline (chat/admission.py).
+CHAT_MAX_QUEUE_WAIT_SECS = env_int("CHAT_MAX_QUEUE_WAIT_SECS", 10, minimum=1)
 CHAT_MAX_BACKLOG = env_int("CHAT_MAX_BACKLOG", 2000, minimum=1)
 
 # --- The chat turn --------------------------------------------------------------------------
@@ -243,7 +244,9 @@ LLM_TIMEOUT_SECS = env_int("LLM_TIMEOUT_SECS", 20, minimum=1)
 LLM_MAX_ATTEMPTS = env_int("LLM_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
 
 # --- Celery ---------------------------------------------------------------------------------
-WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 100, minimum=1)
+# Turns one worker process runs at once: coroutines on its turn loop, each with a pool thread
+# that only waits for it (chat/turns/loop.py), and as many LLM connections.
+WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 1000, minimum=1)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None

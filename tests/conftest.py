@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
 
 from catalog.seed import seed_catalog
+from chat.turns.loop import turn_loop
+from easy_islanders.redis import redis_client
 from tests.fake_llm import FakeLLM
 
 
@@ -41,11 +43,17 @@ def django_db_setup(
     integration tests reach the database through the live stack instead, so when only they
     run, the default test database is set up here.
     """
+    # The test database is made anew; what an earlier run left in the tests' Redis db (rate
+    # windows and throttles keyed by user ids that are handed out again) must go with it.
+    redis_client().flushdb()
     with django_db_blocker.unblock():
         if not connection.settings_dict["NAME"].startswith("test_"):
             created = setup_databases(verbosity=0, interactive=False, aliases={"default": {}})
             request.addfinalizer(lambda: _teardown(created, django_db_blocker))
         seed_catalog()
+    # Turns run in this process (tests of the worker's side) leave the turn loop's pool open
+    # on the test database: closed before the database is dropped.
+    request.addfinalizer(turn_loop.stop)
 
 
 def _teardown(created: Any, django_db_blocker: Any) -> None:

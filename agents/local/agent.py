@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, Callable
 from datetime import date
 
 from agents.base import AgentChunk, AgentRequest, FinalAnswer, TextPiece
 from agents.local.conversation import conversation_after
 from agents.local.language import reply_language
 from agents.local.slots_to_reply import Answer, answer
+from easy_islanders.blocking import in_thread
 
 # Split after a sentence's closing punctuation and its space; the pieces join to the text.
 _AFTER_SENTENCE = re.compile(r"(?<=[.!?] )")
@@ -21,8 +22,9 @@ class LocalAgent:
     def __init__(self, today: Callable[[], date] = date.today) -> None:
         self._today = today
 
-    def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
-        reply = self.answer(request)
+    async def stream(self, request: AgentRequest) -> AsyncGenerator[AgentChunk, None]:
+        # Language analysis and a catalog query: off the event loop the turns share.
+        reply = await in_thread(self.answer, request)
         for sentence in _AFTER_SENTENCE.split(reply.text):
             if sentence:
                 yield TextPiece(sentence)

@@ -4,16 +4,16 @@ per piece of the SDK's chunk objects (bench/llm_stream_cost.py, docs/performance
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 
 
-def completion_deltas(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
+async def completion_deltas(lines: AsyncIterator[str]) -> AsyncIterator[dict[str, Any]]:
     """The first choice's delta of each chunk of a chat-completions event stream. Raises
     ValueError (orjson's) on an event that is not JSON."""
-    for line in lines:
+    async for line in lines:
         if not line.startswith("data:"):
             continue  # blank separators, comments, other fields
         data = line[5:].removeprefix(" ")

@@ -3,7 +3,7 @@ is the chat system itself (HTTP, queue, worker, database, sockets), not the agen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator
 
 from agents.base import AgentChunk, AgentRequest, FinalAnswer, TextPiece
 
@@ -11,7 +11,7 @@ from agents.base import AgentChunk, AgentRequest, FinalAnswer, TextPiece
 class InstantAgent:
     name = "instant"
 
-    def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
+    async def stream(self, request: AgentRequest) -> AsyncGenerator[AgentChunk, None]:
         yield TextPiece("Thanks, got it. ")
         yield TextPiece("This is the instant agent.")
         yield FinalAnswer()

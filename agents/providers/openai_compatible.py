@@ -7,9 +7,11 @@ is forced onto each search, so an LLM cannot recommend what the person ruled out
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,6 +29,7 @@ from catalog.cards import rec_item
 from catalog.models import Category, District
 from catalog.places import AREAS
 from catalog.search import listings_search
+from easy_islanders.blocking import in_thread
 from observability.metrics import LLM_LATENCY, LLM_REQUESTS
 
 MAX_TOOL_ROUNDS = 2
@@ -83,7 +86,7 @@ class OpenAICompatibleAgent:
 
     def __init__(
         self,
-        client: openai.OpenAI,
+        client: openai.AsyncOpenAI,
         model: str,
         timeout_secs: float,
         today: Callable[[], date] = date.today,
@@ -91,7 +94,7 @@ class OpenAICompatibleAgent:
         self._client, self._model, self._timeout = client, model, timeout_secs
         self._today = today
 
-    def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
+    async def stream(self, request: AgentRequest) -> AsyncGenerator[AgentChunk, None]:
         said = [m.text for m in request.history if m.role == "user"] + [request.message]
         stated, intent = conversation_after(said, self._today())
         language = LANGUAGE_NAMES[reply_language(request)]
@@ -101,7 +104,12 @@ class OpenAICompatibleAgent:
         messages.append({"role": "user", "content": request.message})
         cards: dict[str, dict[str, Any]] = {}
         for round_ in range(MAX_TOOL_ROUNDS + 1):
-            calls = yield from self._complete(messages, request, tools=round_ < MAX_TOOL_ROUNDS)
+            asked: dict[int, dict[str, str]] = {}
+            tools = round_ < MAX_TOOL_ROUNDS
+            async with aclosing(self._complete(messages, request, tools, asked)) as pieces:
+                async for piece in pieces:
+                    yield piece
+            calls = [c for c in asked.values() if c["name"] == "search_listings"]
             if not calls:
                 break
             messages.append(
@@ -119,7 +127,7 @@ class OpenAICompatibleAgent:
                 }
             )
             for call in calls:
-                found = self._search(call, stated, intent)
+                found = await in_thread(self._search, call, stated, intent)
                 cards.update({card["id"]: card for card in found})
                 summary = [
                     {
@@ -140,19 +148,22 @@ class OpenAICompatibleAgent:
                 )
         yield FinalAnswer(recommendations=list(cards.values())[:CARD_LIMIT])
 
-    def _complete(
-        self, messages: list[dict[str, Any]], request: AgentRequest, tools: bool
-    ) -> Generator[AgentChunk, None, list[dict[str, str]]]:
-        """Stream one completion's text; return the tool calls it asked for."""
+    async def _complete(
+        self,
+        messages: list[dict[str, Any]],
+        request: AgentRequest,
+        tools: bool,
+        calls: dict[int, dict[str, str]],
+    ) -> AsyncGenerator[TextPiece, None]:
+        """Stream one completion's text; the tool calls it asks for are put in `calls`."""
         remaining = request.deadline_at - time.time()
         if remaining <= 1:
             raise TransientLLMError("no time left before the turn's deadline")
-        calls: dict[int, dict[str, str]] = {}
         started, outcome, first_piece = time.perf_counter(), "ok", True
         try:
             # The SDK makes the request (auth, base URL, timeout, its error types); the events
             # are read by agents/providers/event_stream.py, at a quarter of the SDK's CPU.
-            with self._client.chat.completions.with_streaming_response.create(
+            async with self._client.chat.completions.with_streaming_response.create(
                 model=self._model,
                 messages=messages,  # type: ignore[arg-type]
                 stream=True,
@@ -160,7 +171,7 @@ class OpenAICompatibleAgent:
                 timeout=min(self._timeout, remaining),
                 extra_headers={"X-Correlation-ID": request.correlation_id},
             ) as response:
-                for delta in completion_deltas(response.iter_lines()):
+                async for delta in completion_deltas(response.iter_lines()):
                     if first_piece:
                         first_piece = False
                         LLM_LATENCY.labels(self.name, "first_piece").observe(
@@ -186,13 +197,12 @@ class OpenAICompatibleAgent:
             # client's own ReadTimeout or ReadError.
             outcome = "broken_stream"
             raise TransientLLMError(f"stream broke ({type(exc).__name__})") from exc
-        except GeneratorExit:
+        except (GeneratorExit, asyncio.CancelledError):
             outcome = "abandoned"  # the turn stopped (cancelled) while streaming
             raise
         finally:
             LLM_REQUESTS.labels(self.name, outcome).inc()
             LLM_LATENCY.labels(self.name, "total").observe(time.perf_counter() - started)
-        return [c for c in calls.values() if c["name"] == "search_listings"]
 
     def _search(
         self, call: dict[str, str], stated: Conversation, intent: str

@@ -1,10 +1,11 @@
 """A turn's states: queued → running → succeeded / failed / cancelled, each change conditional.
 
 Claiming and finishing are one statement each (chat/sql/turns.sql). Every change that ends a
-turn goes through `turn_finish`, which stores exactly one terminal event and, after commit,
-announces the end in one place (`_announce_end`): the terminal event, then `typing: false`,
-then the thread's next turn to the broker, whatever the path (reply, failure, cancel,
-deadline).
+turn goes through `turn_finish` (from threads: a cancel, the sweep) or `turn_finish_async` (the
+turn loop), which store exactly one terminal event and, once committed, announce the end the
+same way: the terminal event, then `typing: false`, then the thread's next turn to the broker,
+whatever the path (reply, failure, cancel, deadline). The two differ only in how they reach
+PostgreSQL and Redis, as `message_accept` and `message_accept_async` do.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.conf import settings
@@ -27,10 +28,13 @@ from agents.base import HistoryMessage
 from agents.registry import failure_text
 from chat.events import EventRow, durable_envelope, typing_envelope
 from chat.models import UNFINISHED_STATES, Event, EventKind, Turn, TurnState
-from chat.publishing import publish
+from chat.publishing import publish, publish_in
 from chat.threads import thread_access
-from chat.turns.queueing import turn_enqueue_or_defer
+from chat.turns.queueing import turn_enqueue_or_defer, turn_task_message
 from chat.turns.stopping import CANCEL, turn_stop_request
+from easy_islanders.blocking import in_thread
+from easy_islanders.pg import pool
+from easy_islanders.redis import async_redis_client
 from observability.metrics import TURN_STAGE, TURNS, stage_timer
 
 logger = logging.getLogger(__name__)
@@ -99,6 +103,18 @@ def turn_claim(turn_id: UUID, worker: str) -> ClaimedTurn | None:
     with connection.cursor() as cursor:
         cursor.execute(_CLAIM_SQL, (turn_id, worker, settings.CHAT_HISTORY_TURNS * 2))
         row = cursor.fetchone()
+    return _claimed(turn_id, row)
+
+
+async def turn_claim_async(turn_id: UUID, worker: str) -> ClaimedTurn | None:
+    """`turn_claim` from the turn loop, on the hot path's pool."""
+    async with (await pool()).connection() as conn:
+        cursor = await conn.execute(_CLAIM_SQL, (turn_id, worker, settings.CHAT_HISTORY_TURNS * 2))
+        row = await cursor.fetchone()
+    return _claimed(turn_id, row)
+
+
+def _claimed(turn_id: UUID, row: Any) -> ClaimedTurn | None:
     outcome, thread_id, seq, cid, attempts, queued_at, enqueued_at, started_at, *rest = row
     if outcome == "waits":
         logger.info("turn_waits_for_earlier", extra={"turn_id": str(turn_id)})
@@ -147,29 +163,68 @@ def turn_finish(
 ) -> EventRow | None:
     """Store the turn's one terminal event and state; None if it had already ended (or, for a
     `worker`, if the turn is no longer that worker's)."""
-    state = _terminal_state(outcome)
     if isinstance(outcome, Failure):
         outcome = _in_thread_language(outcome, turn_id)
-    kind, content, meta = _terminal_event(outcome)
-    params = (turn_id, worker, state, kind, content, json.dumps(meta), first_token_at)
+    terminal = _terminal_event(outcome)
     with connection.cursor() as cursor:
-        cursor.execute(_FINISH_SQL, params)
+        cursor.execute(_FINISH_SQL, _finish_params(turn_id, terminal, worker, first_token_at))
         row = cursor.fetchone()
+    finished = _finished(turn_id, terminal, row)
+    if finished is not None:
+        event, next_turn = finished
+        transaction.on_commit(lambda: _announce_end(event, next_turn), robust=True)
+        return event
+    return None
+
+
+async def turn_finish_async(
+    turn_id: UUID,
+    outcome: Reply | Failure,
+    *,
+    worker: str | None = None,
+    first_token_at: datetime | None = None,
+) -> EventRow | None:
+    """`turn_finish` from the turn loop, on the hot path's pool; the end is announced in one
+    round trip to Redis."""
+    if isinstance(outcome, Failure):
+        outcome = await in_thread(_in_thread_language, outcome, turn_id)
+    terminal = _terminal_event(outcome)
+    params = _finish_params(turn_id, terminal, worker, first_token_at)
+    async with (await pool()).connection() as conn:
+        row = await (await conn.execute(_FINISH_SQL, params)).fetchone()
+    finished = _finished(turn_id, terminal, row)
+    if finished is None:
+        return None
+    event, next_turn = finished
+    await _announce_end_async(event, next_turn)
+    return event
+
+
+def _finish_params(
+    turn_id: UUID, terminal: _Terminal, worker: str | None, first_token_at: datetime | None
+) -> tuple[Any, ...]:
+    state, kind, content, meta = terminal
+    return (turn_id, worker, state, kind, content, json.dumps(meta), first_token_at)
+
+
+def _finished(
+    turn_id: UUID, terminal: _Terminal, row: Any
+) -> tuple[EventRow, tuple[UUID, str] | None] | None:
+    """The stored terminal event and the thread's next turn, from chat_finish's row."""
     result, event_id, thread_id, seq, in_reply_to, cid, created_at, queued_at, *following = row
     if result != "finished":
         return None
+    state, kind, content, meta = terminal
     event = EventRow(
         event_id, thread_id, seq, kind, content, meta, None, in_reply_to, cid, created_at
     )
-    next_turn = (following[0], following[1]) if following[0] else None
-    transaction.on_commit(lambda: _announce_end(event, next_turn), robust=True)
     TURNS.labels(state).inc()
     TURN_STAGE.labels("total").observe((created_at - queued_at).total_seconds())
     logger.info(
         "turn_finished",
         extra={"turn_id": str(turn_id), "state": state, "seq": seq, "thread_id": str(thread_id)},
     )
-    return event
+    return event, ((following[0], following[1]) if following[0] else None)
 
 
 def _in_thread_language(failure: Failure, turn_id: UUID) -> Failure:
@@ -201,25 +256,53 @@ def _announce_end(event: EventRow, next_turn: tuple[UUID, str] | None) -> None:
     assert event.in_reply_to is not None
     with stage_timer("deliver"):
         publish(durable_envelope(event))
-    logger.info(
-        "turn_end_published",
-        extra={"thread_id": str(event.thread_id), "seq": event.in_reply_to, "at": time.time()},
-    )
+    _end_published(event)
     typing_publish(event.thread_id, event.in_reply_to, event.correlation_id, value=False)
     if next_turn is not None:
         turn_enqueue_or_defer(*next_turn)
 
 
-def _terminal_state(outcome: Reply | Failure) -> TurnState:
-    if isinstance(outcome, Failure):
-        return TurnState.FAILED
-    return TurnState.CANCELLED if outcome.cancelled else TurnState.SUCCEEDED
+async def _announce_end_async(event: EventRow, next_turn: tuple[UUID, str] | None) -> None:
+    """`_announce_end` in one pipeline: the same frames, in the same order, and the next turn
+    onto the broker's list as the accept path puts it (else the sweep queues it)."""
+    assert event.in_reply_to is not None
+    typing_off = typing_envelope(
+        str(event.thread_id), event.in_reply_to, event.correlation_id, value=False
+    )
+    try:
+        with stage_timer("deliver"):
+            async with async_redis_client().pipeline(transaction=False) as pipe:
+                publish_in(pipe, durable_envelope(event))
+                publish_in(pipe, typing_off)
+                if next_turn is not None:
+                    pipe.lpush(settings.CELERY_TASK_DEFAULT_QUEUE, turn_task_message(*next_turn))
+                await pipe.execute()
+    except Exception as exc:
+        logger.warning(
+            "publish_failed",
+            extra={"frame": "turn_end", "seq": event.seq, "error": type(exc).__name__},
+        )
+    _end_published(event)
 
 
-def _terminal_event(outcome: Reply | Failure) -> tuple[EventKind, str, dict[str, Any]]:
+def _end_published(event: EventRow) -> None:
+    logger.info(
+        "turn_end_published",
+        extra={"thread_id": str(event.thread_id), "seq": event.in_reply_to, "at": time.time()},
+    )
+
+
+class _Terminal(NamedTuple):
+    state: TurnState
+    kind: EventKind
+    content: str
+    meta: dict[str, Any]
+
+
+def _terminal_event(outcome: Reply | Failure) -> _Terminal:
     if isinstance(outcome, Failure):
         meta: dict[str, Any] = {"code": outcome.code, "retryable": outcome.retryable}
-        return EventKind.TURN_FAILED, outcome.message, meta
+        return _Terminal(TurnState.FAILED, EventKind.TURN_FAILED, outcome.message, meta)
     meta = {
         # The cards are part of the stored row, so replay and audit see them.
         "recommendations": outcome.recommendations,
@@ -227,7 +310,8 @@ def _terminal_event(outcome: Reply | Failure) -> tuple[EventKind, str, dict[str,
         "degraded": outcome.degraded,
         "cancelled": outcome.cancelled,
     }
-    return EventKind.ASSISTANT_MESSAGE, outcome.text, meta
+    state = TurnState.CANCELLED if outcome.cancelled else TurnState.SUCCEEDED
+    return _Terminal(state, EventKind.ASSISTANT_MESSAGE, outcome.text, meta)
 
 
 # --- Cancelling ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import base64
 import logging
 import os
 import socket
+import time
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -24,6 +25,7 @@ import orjson
 from django.conf import settings
 from kombu.serialization import dumps as kombu_dumps
 
+from chat.admission import ENQUEUED_AT_HEADER
 from chat.models import UNFINISHED_STATES, Turn, TurnState
 from chat.turns.stopping import REQUEUED, turn_stop_request
 from easy_islanders.celery import app as celery_app
@@ -38,9 +40,7 @@ _ORIGIN = f"gen{os.getpid()}@{socket.gethostname()}"
 
 def turn_enqueue(turn_id: UUID, correlation_id: str) -> None:
     """Hand the turn to the broker. Raises when the broker cannot take it now."""
-    celery_app.send_task(
-        RUN_TURN_TASK, args=[str(turn_id)], headers={CORRELATION_HEADER: correlation_id}
-    )
+    celery_app.send_task(RUN_TURN_TASK, args=[str(turn_id)], headers=_headers(correlation_id))
 
 
 def turn_enqueue_or_defer(turn_id: UUID, correlation_id: str) -> None:
@@ -75,7 +75,7 @@ def turn_task_message(turn_id: UUID, correlation_id: str, queue: str | None = No
         "body": base64.b64encode(body.encode() if isinstance(body, str) else body).decode(),
         "content-encoding": content_encoding,
         "content-type": content_type,
-        "headers": {**message.headers, CORRELATION_HEADER: correlation_id},
+        "headers": {**message.headers, **_headers(correlation_id)},
         "properties": {
             **message.properties,
             "delivery_mode": 2,
@@ -86,6 +86,11 @@ def turn_task_message(turn_id: UUID, correlation_id: str, queue: str | None = No
         },
     }
     return orjson.dumps(envelope).decode()
+
+
+def _headers(correlation_id: str) -> dict[str, Any]:
+    # When it went onto the queue: admission reads the oldest one's (chat/admission.py).
+    return {CORRELATION_HEADER: correlation_id, ENQUEUED_AT_HEADER: round(time.time(), 3)}
 
 
 def turn_is_next(turn: Turn) -> bool:

@@ -1,16 +1,18 @@
-"""Running a claimed turn: the agent's request, the stream, the outcome."""
+"""Running a turn on the turn loop: claim, the agent's request, the stream, the outcome."""
 
 from __future__ import annotations
 
 import logging
 import time
+from contextlib import aclosing
 from uuid import UUID
 
-from django.db import close_old_connections
 from django.utils import timezone
 
 from agents.base import AgentRequest, FinalAnswer, TextPiece
 from agents.registry import supervisor_agent
+from chat.events import typing_envelope
+from chat.publishing import publish_async
 from chat.turns.deadlines import turn_deadline
 from chat.turns.lifecycle import (
     AGENT_FAILED,
@@ -18,21 +20,33 @@ from chat.turns.lifecycle import (
     ClaimedTurn,
     Failure,
     Reply,
-    turn_claim,
-    turn_finish,
-    typing_publish,
+    turn_claim_async,
+    turn_finish_async,
 )
+from chat.turns.loop import turn_loop
 from chat.turns.stopping import CANCEL, DEADLINE, StopWatch
 from chat.turns.streaming import DeltaStream
+from observability import correlation
 from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)
 
 
 def turn_run(turn_id: UUID, worker: str) -> None:
-    """Run one turn to its single terminal event. Safe to call twice for one turn."""
+    """Run one turn to its single terminal event, on the turn loop; returns when it has been
+    stored (or the turn is not this call's to run). Safe to call twice for one turn."""
+    turn_loop.run(_in_correlation(correlation.current_correlation_id(), turn_id, worker))
+
+
+async def _in_correlation(cid: str | None, turn_id: UUID, worker: str) -> None:
+    # The caller's correlation id: each loop task has a context of its own.
+    correlation.correlation_enter(cid)
+    await _run(turn_id, worker)
+
+
+async def _run(turn_id: UUID, worker: str) -> None:
     started = time.perf_counter()
-    turn = turn_claim(turn_id, worker)
+    turn = await turn_claim_async(turn_id, worker)
     claimed = time.perf_counter()
     if turn is None:
         logger.info("turn_claim_skipped", extra={"turn_id": str(turn_id)})
@@ -42,21 +56,23 @@ def turn_run(turn_id: UUID, worker: str) -> None:
         extra={"turn_id": str(turn.id), "thread_id": str(turn.thread_id), "attempt": turn.attempts},
     )
     if turn.cancel_requested_at is not None:  # cancelled while its last attempt was lost
-        turn_finish(turn.id, Reply(text="", agent=None, cancelled=True), worker=worker)
+        await turn_finish_async(turn.id, Reply(text="", agent=None, cancelled=True), worker=worker)
         return
     deadline_at = turn_deadline(turn.queued_at).timestamp()
     if time.time() >= deadline_at:  # it waited out its whole time in a backlog
-        turn_finish(turn.id, DEADLINE_EXCEEDED, worker=worker)
+        await turn_finish_async(turn.id, DEADLINE_EXCEEDED, worker=worker)
         return
     request = agent_request(turn, deadline_at)
-    # The agent may wait seconds on the network: give the connection back to the pool meanwhile.
-    close_old_connections()
-    typing_publish(turn.thread_id, turn.seq, turn.correlation_id, value=True)
+    await publish_async(
+        typing_envelope(str(turn.thread_id), turn.seq, turn.correlation_id, value=True)
+    )
     stream = DeltaStream(turn.id, turn.attempts, str(turn.thread_id), turn.seq, turn.correlation_id)
-    outcome = _generate(turn, request, stream)
+    outcome = await _generate(turn, request, stream)
     generated = time.perf_counter()
     if outcome is not None:
-        turn_finish(turn.id, outcome, worker=worker, first_token_at=stream.first_piece_at)
+        await turn_finish_async(
+            turn.id, outcome, worker=worker, first_token_at=stream.first_piece_at
+        )
     # Not ended here (re-queued, or ended by the deadline sweep): whoever ends it announces
     # the end, typing off included.
     logger.info(
@@ -96,51 +112,49 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
 
 
-def _generate(
+async def _generate(
     turn: ClaimedTurn, request: AgentRequest, stream: DeltaStream
 ) -> Reply | Failure | None:
     """The turn's outcome; None when it must end without this worker's word (re-queued, or
     already ended by the deadline sweep)."""
     agent = supervisor_agent()
     watch = StopWatch(turn.id, turn.attempts, request.deadline_at)
-    chunks = agent.stream(request)
     try:
-        for chunk in chunks:
-            if watch.should_stop():
-                return _stopped(turn, watch.reason, stream, agent.name)
-            if isinstance(chunk, TextPiece) and chunk.text:
-                if stream.first_piece_at is None:
-                    stream.first_piece_at = timezone.now()
-                    TURN_STAGE.labels("first_token").observe(
-                        (stream.first_piece_at - turn.started_at).total_seconds()
+        # Closed on the way out, so a stopped turn's LLM stream is closed at once.
+        async with aclosing(agent.stream(request)) as chunks:
+            async for chunk in chunks:
+                if watch.should_stop():
+                    return await _stopped(turn, watch.reason, stream, agent.name)
+                if isinstance(chunk, TextPiece) and chunk.text:
+                    if stream.first_piece_at is None:
+                        stream.first_piece_at = timezone.now()
+                        TURN_STAGE.labels("first_token").observe(
+                            (stream.first_piece_at - turn.started_at).total_seconds()
+                        )
+                    stream.add(_storable(chunk.text))
+                elif isinstance(chunk, FinalAnswer):
+                    await stream.close()
+                    return Reply(
+                        text=stream.text,
+                        agent=chunk.agent or agent.name,
+                        recommendations=chunk.recommendations,
+                        degraded=chunk.degraded,
                     )
-                stream.add(_storable(chunk.text))
-            elif isinstance(chunk, FinalAnswer):
-                stream.close()
-                return Reply(
-                    text=stream.text,
-                    agent=chunk.agent or agent.name,
-                    recommendations=chunk.recommendations,
-                    degraded=chunk.degraded,
-                )
     except Exception:
         logger.exception("turn_agent_failed", extra={"turn_id": str(turn.id), "agent": agent.name})
-        stream.close()
+        await stream.close()
         return AGENT_FAILED
     finally:
         watch.close()
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()  # stop the agent's generator (and its HTTP stream) right away
     logger.error("turn_agent_no_final_answer", extra={"turn_id": str(turn.id), "agent": agent.name})
-    stream.close()
+    await stream.close()
     return AGENT_FAILED
 
 
-def _stopped(
+async def _stopped(
     turn: ClaimedTurn, reason: str | None, stream: DeltaStream, agent: str
 ) -> Reply | Failure | None:
-    stream.close()
+    await stream.close()
     logger.info("turn_stopped", extra={"turn_id": str(turn.id), "reason": reason})
     if reason == CANCEL:
         return Reply(text=stream.text, agent=agent, cancelled=True)

@@ -1,20 +1,20 @@
 """Telling a running turn to stop: cancelled by the person, out of time, or handed elsewhere.
 
 The request is a short-lived Redis key; the durable fact (the turn's state,
-`cancel_requested_at`) is in PostgreSQL. One thread per worker process reads the keys of all
-its running turns every POLL_SECS in one round trip (MGET), so a thousand turns in flight cost
-ten reads a second, not ten thousand.
+`cancel_requested_at`) is in PostgreSQL. One task on the turn loop reads the keys of all the
+running turns every POLL_SECS in one round trip (MGET), so a thousand turns in flight cost ten
+reads a second, not ten thousand.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import threading
 import time
 from uuid import UUID
 
 from chat.turns.deadlines import turn_keys_ttl_secs
-from easy_islanders.redis import redis_client
+from easy_islanders.redis import async_redis_client, redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +38,13 @@ def turn_stop_request(turn_id: UUID, attempt: int, reason: str) -> None:
 
 class StopWatch:
     """Asked between pieces: should this turn stop, and why? Stops by itself at the turn's
-    deadline; a stop request reaches it through the process's board within POLL_SECS."""
+    deadline; a stop request reaches it through the loop's board within POLL_SECS. Made and
+    closed on the turn loop."""
 
     def __init__(self, turn_id: UUID, attempt: int, deadline_at: float) -> None:
         self.key, self._deadline_at = _key(turn_id, attempt), deadline_at
         self.reason: str | None = None
-        _board.watch(self)
+        _board().watch(self)
 
     def should_stop(self) -> bool:
         if self.reason is None and time.time() >= self._deadline_at:
@@ -51,42 +52,49 @@ class StopWatch:
         return self.reason is not None
 
     def close(self) -> None:
-        _board.unwatch(self)
+        _board().unwatch(self)
 
 
 class _StopBoard:
-    """The running turns of this process, and the thread that reads their stop keys."""
+    """The running turns of a loop, and the task that reads their stop keys while any run."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
         self._watches: dict[str, StopWatch] = {}
-        self._reader: threading.Thread | None = None
+        self._reader: asyncio.Task[None] | None = None
 
     def watch(self, watch: StopWatch) -> None:
-        with self._lock:
-            self._watches[watch.key] = watch
-            if self._reader is None or not self._reader.is_alive():
-                self._reader = threading.Thread(target=self._read_forever, daemon=True)
-                self._reader.start()
+        self._watches[watch.key] = watch
+        if self._reader is None:
+            self._reader = self._loop.create_task(self._read_while_watched())
 
     def unwatch(self, watch: StopWatch) -> None:
-        with self._lock:
-            self._watches.pop(watch.key, None)
+        self._watches.pop(watch.key, None)
 
-    def _read_forever(self) -> None:
-        while True:
-            time.sleep(POLL_SECS)
-            with self._lock:
+    async def _read_while_watched(self) -> None:
+        try:
+            while self._watches:
+                await asyncio.sleep(POLL_SECS)
                 watches = list(self._watches.values())
-            if not watches:
-                continue
-            try:
-                values = redis_client().mget([w.key for w in watches])
-            except Exception:
-                continue  # Redis down: keep going; deadlines still hold
-            for watch, value in zip(watches, values, strict=True):
-                if value and watch.reason is None:
-                    watch.reason = str(value)
+                if not watches:
+                    break
+                try:
+                    values = await async_redis_client().mget([w.key for w in watches])
+                except Exception:
+                    continue  # Redis down: keep going; deadlines still hold
+                for watch, value in zip(watches, values, strict=True):
+                    if value and watch.reason is None:
+                        watch.reason = str(value)
+        finally:
+            self._reader = None
 
 
-_board = _StopBoard()
+_boards: dict[asyncio.AbstractEventLoop, _StopBoard] = {}
+
+
+def _board() -> _StopBoard:
+    loop = asyncio.get_running_loop()
+    board = _boards.get(loop)
+    if board is None:
+        board = _boards[loop] = _StopBoard(loop)
+    return board

@@ -6,6 +6,7 @@ import pytest
 
 from agents.base import AgentRequest, FinalAnswer, HistoryMessage, TextPiece
 from agents.local.agent import LocalAgent
+from tests.agents.collect import collected
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def run(message: str, *earlier: str) -> tuple[list[str], FinalAnswer]:
         correlation_id="c",
         history=tuple(HistoryMessage("user", m) for m in earlier),
     )
-    chunks = list(LocalAgent().stream(request))
+    chunks = collected(LocalAgent().stream(request))
     final = chunks[-1]
     assert isinstance(final, FinalAnswer)
     return [c.text for c in chunks if isinstance(c, TextPiece)], final

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import openai
@@ -13,6 +14,7 @@ from agents.local.agent import LocalAgent
 from agents.providers.event_stream import completion_deltas
 from agents.providers.openai_compatible import OpenAICompatibleAgent
 from agents.resilience import DEGRADED_NOTE, RetryPolicy, TransientLLMError, WithFallback
+from tests.agents.collect import collected
 from tests.fake_llm import Behaviour, FakeLLM
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ FAST_RETRIES = RetryPolicy(
 
 
 def agent(fake: FakeLLM, timeout: float = 5) -> WithFallback:
-    client = openai.OpenAI(
+    client = openai.AsyncOpenAI(
         base_url=fake.base_url, api_key="sk-test-key", max_retries=0, timeout=timeout
     )
     return WithFallback(
@@ -41,7 +43,7 @@ def ask(
         history=tuple(HistoryMessage("user", h) for h in history),
         deadline_at=time.time() + 30,
     )
-    chunks: list[AgentChunk] = list(agent(fake, **kw).stream(request))
+    chunks: list[AgentChunk] = collected(agent(fake, **kw).stream(request))
     final = chunks[-1]
     assert isinstance(final, FinalAnswer)
     assert all(isinstance(c, TextPiece) for c in chunks[:-1])
@@ -132,7 +134,7 @@ def test_it_stops_retrying_at_the_turns_deadline(fake_llm: FakeLLM) -> None:
     request = AgentRequest(
         thread_id="t", message="hi", history=(), correlation_id="c", deadline_at=time.time() + 3
     )
-    final = list(slow.stream(request))[-1]
+    final = collected(slow.stream(request))[-1]
     assert isinstance(final, FinalAnswer) and final.degraded is True
     assert len(fake_llm.requests) == 1  # a 2.5-5 s backoff + 1 s reserve would overrun it
 
@@ -146,7 +148,7 @@ def test_a_failing_fallback_fails_the_turn(fake_llm: FakeLLM) -> None:
     failing = WithFallback(agent(fake_llm).primary, Broken(), FAST_RETRIES)
     request = AgentRequest(thread_id="t", message="hi", history=(), correlation_id="c")
     with pytest.raises(RuntimeError):
-        list(failing.stream(request))
+        collected(failing.stream(request))
 
 
 @pytest.mark.parametrize(
@@ -169,7 +171,7 @@ def test_the_system_prompt_names_the_threads_language(
         deadline_at=time.time() + 30,
         language=hint,
     )
-    list(agent(fake_llm).stream(request))
+    collected(agent(fake_llm).stream(request))
     system = fake_llm.requests[0].body["messages"][0]
     assert system["role"] == "system" and f"reply in {language}" in system["content"]
 
@@ -210,7 +212,11 @@ def test_constraints_stated_in_turkish_or_russian_rule_the_llms_searches(
 
 
 def test_the_event_stream_is_read_as_the_protocol_writes_it() -> None:
-    lines = iter(
+    async def event_stream(lines: list[str]) -> AsyncIterator[str]:
+        for line in lines:
+            yield line
+
+    lines = event_stream(
         [
             ": a comment line, ignored",
             "",
@@ -223,7 +229,7 @@ def test_the_event_stream_is_read_as_the_protocol_writes_it() -> None:
             'data: {"choices": [{"index": 0, "delta": {"content": "after the end"}}]}',
         ]
     )
-    deltas = list(completion_deltas(lines))
+    deltas = collected(completion_deltas(lines))
     assert deltas == [
         {"role": "assistant"},
         {"content": "no space after the colon"},
@@ -234,10 +240,10 @@ def test_the_event_stream_is_read_as_the_protocol_writes_it() -> None:
 def test_a_stream_that_stalls_after_it_began_is_a_transient_failure(fake_llm: FakeLLM) -> None:
     # The headers and the first event come at once, then nothing for longer than the timeout.
     fake_llm.then(Behaviour(text=["never"], piece_delay_secs=1.5))
-    client = openai.OpenAI(base_url=fake_llm.base_url, api_key="sk-test", max_retries=0)
+    client = openai.AsyncOpenAI(base_url=fake_llm.base_url, api_key="sk-test", max_retries=0)
     llm = OpenAICompatibleAgent(client, "fake-model", timeout_secs=0.5)
     request = AgentRequest(
         thread_id="t", message="hi", correlation_id="cid", history=(), deadline_at=time.time() + 30
     )
     with pytest.raises(TransientLLMError, match=r"stream broke \(ReadTimeout\)"):
-        list(llm.stream(request))
+        collected(llm.stream(request))

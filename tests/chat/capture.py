@@ -165,13 +165,8 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
         try:
             return await coro
         finally:
-            loop = asyncio.get_running_loop()
-            pool = pg._pools.pop(loop, None)
-            if pool is not None:
-                await pool.close()
-            client = ei_redis._async_clients.pop(loop, None)
-            if client is not None:
-                await client.aclose()
+            await pg.pool_close()
+            await ei_redis.async_redis_close()
 
     return asyncio.run(main())
 

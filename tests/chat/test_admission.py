@@ -1,6 +1,7 @@
 """Admission on the real Redis: the sender's fixed window (CHAT_SEND_RATE) and the broker's
-backlog (CHAT_MAX_BACKLOG, every priority list of the queue), alike from a thread and from the
-event loop."""
+backlog (how long its oldest turn has waited, CHAT_MAX_QUEUE_WAIT_SECS; how many wait,
+CHAT_MAX_BACKLOG, every priority list of the queue), alike from a thread and from the event
+loop."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 from django.test import override_settings
 
 from chat.admission import (
+    ENQUEUED_AT_HEADER,
     PRIORITY_SUFFIXES,
     Admission,
     admission,
@@ -23,7 +26,7 @@ from chat.admission import (
     parse_rate,
 )
 from chat.errors import Overloaded, Throttled
-from chat.turns.queueing import RUN_TURN_TASK, turn_task_message
+from chat.turns.queueing import RUN_TURN_TASK, turn_enqueue, turn_task_message
 from easy_islanders.celery import app as celery_app
 from easy_islanders.errors import ServiceUnavailable
 from easy_islanders.redis import redis_client
@@ -152,6 +155,37 @@ def test_overloaded_at_the_max_backlog(settings: Any, queue: str, user_ids: list
         answer.enforce()
     assert (refused.value.status, refused.value.code) == (503, "overloaded")
     assert refused.value.headers == {"Retry-After": "5"}
+
+
+def test_overloaded_once_the_next_turn_off_the_queue_has_waited_too_long(
+    settings: Any, queue: str, user_ids: list[int]
+) -> None:
+    settings.CHAT_MAX_QUEUE_WAIT_SECS = 10
+    broker = redis_client()
+    turn_enqueue(uuid.uuid4(), "cid-sent")  # as a worker or the sweep sends one: just now
+    answer = admission(user_ids[0])
+    assert answer.backlog == 1 and 0 <= answer.oldest_wait_secs < 2
+    answer.enforce()
+    # An older one at the right end of the list, where workers take the next turn from.
+    waited = orjson.loads(turn_task_message(uuid.uuid4(), "cid-old"))
+    waited["headers"][ENQUEUED_AT_HEADER] = time.time() - 11
+    broker.rpush(queue, orjson.dumps(waited))
+    answer = admission(user_ids[0])
+    assert answer.backlog == 2 and 11 <= answer.oldest_wait_secs < 13
+    on_loop = run_async(admission_async(user_ids[1]))
+    assert on_loop.backlog == 2 and 11 <= on_loop.oldest_wait_secs < 13
+    with pytest.raises(Overloaded):
+        answer.enforce()
+    broker.rpop(queue)  # a worker took it: the next has waited a moment only
+    admission(user_ids[0]).enforce()
+
+
+def test_a_task_without_its_queueing_time_counts_as_not_waiting(
+    settings: Any, queue: str, user_ids: list[int]
+) -> None:
+    settings.CHAT_MAX_QUEUE_WAIT_SECS = 1
+    redis_client().rpush(queue, "not a task message", orjson.dumps({"headers": {}}))
+    assert admission(user_ids[0]) == Admission(throttled_for_secs=None, backlog=2)
 
 
 def test_throttled_comes_before_overloaded(settings: Any, queue: str, user_ids: list[int]) -> None:

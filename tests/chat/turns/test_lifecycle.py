@@ -22,7 +22,6 @@ from chat.turns.lifecycle import (
     turn_claim,
     turn_finish,
 )
-from chat.turns.running import turn_run
 
 pytestmark = pytest.mark.django_db
 
@@ -114,18 +113,6 @@ def test_cancelling_a_queued_turn_ends_it_at_once(make_user: Callable[..., Any])
     reply = second.reply
     assert reply.meta["cancelled"] is True and reply.content == ""
     assert turn_cancel(user.pk, first.thread_id, in_reply_to=99) is None
-
-
-def test_a_turn_claimed_after_its_deadline_fails_without_running(
-    make_user: Callable[..., Any], settings: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    (turn,) = queued_turns(make_user(), 1)
-    make_overdue(turn, settings.CHAT_TURN_DEADLINE_SECS)
-    with django_capture_on_commit_callbacks(execute=False):
-        turn_run(turn.pk, "w1")
-    turn.refresh_from_db()
-    assert turn.state == TurnState.FAILED and turn.first_token_at is None
-    assert turn.reply is not None and turn.reply.meta["code"] == "deadline_exceeded"
 
 
 @pytest.mark.django_db

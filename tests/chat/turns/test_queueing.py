@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from typing import Any
 
 import redis
 from django.conf import settings
 
+from chat.admission import ENQUEUED_AT_HEADER
 from chat.turns.queueing import RUN_TURN_TASK, turn_task_message
 from easy_islanders.celery import app as celery_app
 from observability.celery import CORRELATION_HEADER
 
-# Made afresh for each message (ids), or naming the sending process.
-VARYING = {"id", "root_id", "correlation_id", "delivery_tag", "origin", "reply_to"}
+# Made afresh for each message (ids, the time it was queued), or naming the sending process.
+VARYING = {
+    "id",
+    "root_id",
+    "correlation_id",
+    "delivery_tag",
+    "origin",
+    "reply_to",
+    ENQUEUED_AT_HEADER,
+}
 
 
 def without_varying(value: Any) -> Any:
@@ -29,9 +39,8 @@ def test_the_loops_task_message_is_celerys() -> None:
     broker = redis.Redis.from_url(settings.REDIS_URL)
     turn_id = uuid.uuid4()
     try:
-        celery_app.send_task(
-            RUN_TURN_TASK, args=[str(turn_id)], headers={CORRELATION_HEADER: "cid"}, queue=queue
-        )
+        headers = {CORRELATION_HEADER: "cid", ENQUEUED_AT_HEADER: time.time()}
+        celery_app.send_task(RUN_TURN_TASK, args=[str(turn_id)], headers=headers, queue=queue)
         (celerys,) = [json.loads(item) for item in broker.lrange(queue, 0, -1)]
     finally:
         broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
@@ -40,3 +49,4 @@ def test_the_loops_task_message_is_celerys() -> None:
     assert base64.b64decode(ours["body"]) == base64.b64decode(celerys["body"])
     assert ours["headers"]["id"] == ours["properties"]["correlation_id"]
     assert ours["headers"][CORRELATION_HEADER] == "cid"
+    assert abs(ours["headers"][ENQUEUED_AT_HEADER] - time.time()) < 5

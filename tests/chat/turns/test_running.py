@@ -8,8 +8,9 @@ in its place.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -35,21 +36,25 @@ def llm(fake_llm: FakeLLM) -> Iterator[FakeLLM]:
         yield fake_llm
 
 
+Script = Callable[[AgentRequest], AsyncGenerator[AgentChunk, None]]
+
+
 class Scripted:
-    """An agent that runs `script` (a generator function of the request) as its stream."""
+    """An agent that runs `script` (an async generator function of the request) as its
+    stream."""
 
     name = "scripted"
 
-    def __init__(self, script: Callable[[AgentRequest], Iterator[AgentChunk]]) -> None:
+    def __init__(self, script: Script) -> None:
         self.script = script
 
-    def stream(self, request: AgentRequest) -> Iterator[AgentChunk]:
+    def stream(self, request: AgentRequest) -> AsyncGenerator[AgentChunk, None]:
         return self.script(request)
 
 
 @pytest.fixture
 def agent(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    def use(script: Callable[[AgentRequest], Iterator[AgentChunk]]) -> None:
+    def use(script: Script) -> None:
         monkeypatch.setattr("chat.turns.running.supervisor_agent", lambda: Scripted(script))
 
     return use
@@ -114,7 +119,7 @@ def test_running_a_turn_again_changes_nothing(make_user: Callable[..., Any], set
 def test_an_agent_failing_mid_stream_ends_the_turn_failed(
     make_user: Callable[..., Any], agent: Callable[..., None]
 ) -> None:
-    def script(request: AgentRequest) -> Iterator[AgentChunk]:
+    async def script(request: AgentRequest) -> AsyncIterator[AgentChunk]:
         yield TextPiece("Let me look")
         raise RuntimeError("the agent broke")
 
@@ -134,7 +139,7 @@ def test_an_agent_failing_mid_stream_ends_the_turn_failed(
 def test_an_agent_without_a_final_answer_ends_the_turn_failed(
     make_user: Callable[..., Any], agent: Callable[..., None]
 ) -> None:
-    def script(request: AgentRequest) -> Iterator[AgentChunk]:
+    async def script(request: AgentRequest) -> AsyncIterator[AgentChunk]:
         yield TextPiece("and then nothing")
 
     agent(script)
@@ -152,10 +157,11 @@ def test_a_cancel_mid_stream_keeps_the_partial_reply(
     user = make_user()
     turn = queued_turn(user)
 
-    def script(request: AgentRequest) -> Iterator[AgentChunk]:
+    async def script(request: AgentRequest) -> AsyncIterator[AgentChunk]:
         yield TextPiece("Half of ")
-        assert turn_cancel(user.pk, UUID(request.thread_id)) is not None  # the person's stop
-        time.sleep(POLL_SECS * 3)
+        # The person's stop, from a thread as the HTTP view would make it.
+        assert await asyncio.to_thread(turn_cancel, user.pk, UUID(request.thread_id))
+        await asyncio.sleep(POLL_SECS * 3)
         yield TextPiece("never sent")
         yield FinalAnswer()
 
@@ -178,9 +184,9 @@ def test_a_turn_out_of_time_mid_stream_fails_with_deadline_exceeded(
 ) -> None:
     settings.CHAT_TURN_DEADLINE_SECS = 30
 
-    def script(request: AgentRequest) -> Iterator[AgentChunk]:
+    async def script(request: AgentRequest) -> AsyncIterator[AgentChunk]:
         yield TextPiece("Thinking")
-        time.sleep(max(0.0, request.deadline_at - time.time()) + 0.05)
+        await asyncio.sleep(max(0.0, request.deadline_at - time.time()) + 0.05)
         yield TextPiece("too late")
         yield FinalAnswer()
 
@@ -200,10 +206,10 @@ def test_a_turn_requeued_mid_stream_is_left_for_the_next_worker(
 ) -> None:
     turn = queued_turn(make_user())
 
-    def script(request: AgentRequest) -> Iterator[AgentChunk]:
+    async def script(request: AgentRequest) -> AsyncIterator[AgentChunk]:
         yield TextPiece("Lost ")
         turn_stop_request(turn.pk, 1, REQUEUED)  # the sweep took it for dead
-        time.sleep(POLL_SECS * 3)
+        await asyncio.sleep(POLL_SECS * 3)
         yield TextPiece("never sent")
         yield FinalAnswer()
 
@@ -219,7 +225,7 @@ def test_a_turn_requeued_mid_stream_is_left_for_the_next_worker(
 def test_a_lone_surrogate_from_the_agent_still_ends_the_turn(
     make_user: Callable[..., Any], agent: Callable[..., None]
 ) -> None:
-    def script(request: AgentRequest) -> Iterator[AgentChunk]:
+    async def script(request: AgentRequest) -> AsyncIterator[AgentChunk]:
         yield TextPiece("half \ud83d of an emoji")
         yield FinalAnswer()
 
@@ -231,3 +237,22 @@ def test_a_lone_surrogate_from_the_agent_still_ends_the_turn(
     assert frames.events(turn.thread_id)[-1] == "typing"
     turn.refresh_from_db()
     assert turn.state != TurnState.RUNNING
+
+
+def test_a_turn_claimed_after_its_deadline_fails_without_running(
+    make_user: Callable[..., Any], agent: Callable[..., None], settings: Any
+) -> None:
+    async def script(request: AgentRequest) -> AsyncIterator[AgentChunk]:
+        raise AssertionError("a turn out of time must not reach its agent")
+        yield FinalAnswer()
+
+    agent(script)
+    turn = queued_turn(make_user())
+    overdue = timezone.now() - timedelta(seconds=settings.CHAT_TURN_DEADLINE_SECS + 1)
+    Turn.objects.filter(pk=turn.pk).update(queued_at=overdue)
+    with published(turn.thread_id) as frames:
+        turn_run(turn.pk, "w-run")
+    turn.refresh_from_db()
+    assert turn.state == TurnState.FAILED and turn.first_token_at is None
+    assert turn.reply is not None and turn.reply.meta["code"] == "deadline_exceeded"
+    assert frames.events(turn.thread_id) == ["turn_failed", "typing"]
