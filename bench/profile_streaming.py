@@ -138,7 +138,10 @@ def main() -> None:
         drop_database(DATABASE)
     print(
         f"{args.clients} clients, {args.messages} messages each: {level['messages_per_s']} msg/s, "
-        f"CPU {level['cpu_ms_per_message']} ms per message, final p50 {level['final_ms']['p50']} ms"
+        f"CPU {level['cpu_ms_per_message']} ms per message, "
+        f"final p50 {level['final_ms']['p50']} ms, "
+        f"{level['errors']} errors {level['error_kinds']}, {level['streams_held_max']} streams "
+        f"held at most, {level['frames_per_reply']} frames per reply"
     )
     for name, raw in raws.items():
         print(f"{name}:")

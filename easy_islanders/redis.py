@@ -1,4 +1,10 @@
-"""Redis clients: one synchronous client per process, one asyncio client per event loop."""
+"""Redis clients: one synchronous client per process, one asyncio client per event loop.
+
+Both draw on a blocking pool: past POOL_MAX_CONNECTIONS commands in flight at once, the next
+waits up to POOL_WAIT_SECS for a connection to come back instead of failing (redis-py's plain
+pool raises MaxConnectionsError past 100, which turned a burst of a few hundred accepts or
+socket opens into 503s). A wait that runs out is a ConnectionError, as Redis being down is.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +15,22 @@ import redis
 import redis.asyncio
 from django.conf import settings
 
+POOL_MAX_CONNECTIONS = 512
+POOL_WAIT_SECS = 2.0
+_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "decode_responses": True}
+
 _async_clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
 
 
 @cache
 def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2, decode_responses=True
+    pool = redis.BlockingConnectionPool.from_url(
+        settings.REDIS_URL,
+        max_connections=POOL_MAX_CONNECTIONS,
+        timeout=POOL_WAIT_SECS,
+        **_OPTIONS,
     )
+    return redis.Redis(connection_pool=pool)
 
 
 def async_redis_client() -> redis.asyncio.Redis:
@@ -24,9 +38,13 @@ def async_redis_client() -> redis.asyncio.Redis:
     loop = asyncio.get_running_loop()
     client = _async_clients.get(loop)
     if client is None:
-        client = _async_clients[loop] = redis.asyncio.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2, decode_responses=True
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            settings.REDIS_URL,
+            max_connections=POOL_MAX_CONNECTIONS,
+            timeout=POOL_WAIT_SECS,
+            **_OPTIONS,
         )
+        client = _async_clients[loop] = redis.asyncio.Redis(connection_pool=pool)
     return client
 
 
@@ -34,4 +52,4 @@ async def async_redis_close() -> None:
     """Close the running loop's client, if it made one (before the loop itself ends)."""
     client = _async_clients.pop(asyncio.get_running_loop(), None)
     if client is not None:
-        await client.aclose()
+        await client.aclose(close_connection_pool=True)
