@@ -15,11 +15,24 @@ import redis
 import redis.asyncio
 from django.conf import settings
 
+from easy_islanders.per_loop import PerLoop
+
 POOL_MAX_CONNECTIONS = 512
 POOL_WAIT_SECS = 2.0
 _OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "decode_responses": True}
 
-_async_clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
+
+def _async_client(_: asyncio.AbstractEventLoop) -> redis.asyncio.Redis:
+    pool = redis.asyncio.BlockingConnectionPool.from_url(
+        settings.REDIS_URL,
+        max_connections=POOL_MAX_CONNECTIONS,
+        timeout=POOL_WAIT_SECS,
+        **_OPTIONS,
+    )
+    return redis.asyncio.Redis(connection_pool=pool)
+
+
+_async_clients = PerLoop(_async_client)
 
 
 @cache
@@ -35,21 +48,11 @@ def redis_client() -> redis.Redis:
 
 def async_redis_client() -> redis.asyncio.Redis:
     """The running loop's client (an asyncio client cannot be shared across loops)."""
-    loop = asyncio.get_running_loop()
-    client = _async_clients.get(loop)
-    if client is None:
-        pool = redis.asyncio.BlockingConnectionPool.from_url(
-            settings.REDIS_URL,
-            max_connections=POOL_MAX_CONNECTIONS,
-            timeout=POOL_WAIT_SECS,
-            **_OPTIONS,
-        )
-        client = _async_clients[loop] = redis.asyncio.Redis(connection_pool=pool)
-    return client
+    return _async_clients.get()
 
 
 async def async_redis_close() -> None:
     """Close the running loop's client, if it made one (before the loop itself ends)."""
-    client = _async_clients.pop(asyncio.get_running_loop(), None)
+    client = _async_clients.pop()
     if client is not None:
         await client.aclose(close_connection_pool=True)

@@ -14,6 +14,7 @@ import time
 from uuid import UUID
 
 from chat.turns.deadlines import turn_keys_ttl_secs
+from easy_islanders.per_loop import PerLoop
 from easy_islanders.redis import async_redis_client, redis_client
 
 logger = logging.getLogger(__name__)
@@ -89,12 +90,4 @@ class _StopBoard:
             self._reader = None
 
 
-_boards: dict[asyncio.AbstractEventLoop, _StopBoard] = {}
-
-
-def _board() -> _StopBoard:
-    loop = asyncio.get_running_loop()
-    board = _boards.get(loop)
-    if board is None:
-        board = _boards[loop] = _StopBoard(loop)
-    return board
+_board = PerLoop(_StopBoard).get

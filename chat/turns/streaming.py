@@ -23,6 +23,7 @@ from uuid import UUID
 from chat.events import token_envelope
 from chat.publishing import inflight_key, stream_piece_in
 from chat.turns.deadlines import turn_keys_ttl_secs
+from easy_islanders.per_loop import PerLoop
 from easy_islanders.redis import async_redis_client
 
 logger = logging.getLogger(__name__)
@@ -115,15 +116,7 @@ class _Outbox:
             self._sender = None
 
 
-_outboxes: dict[asyncio.AbstractEventLoop, _Outbox] = {}
-
-
-def _outbox() -> _Outbox:
-    loop = asyncio.get_running_loop()
-    outbox = _outboxes.get(loop)
-    if outbox is None:
-        outbox = _outboxes[loop] = _Outbox(loop)
-    return outbox
+_outbox = PerLoop(_Outbox).get
 
 
 def _frames(pieces: list[str]) -> list[str]:

@@ -13,12 +13,12 @@ from urllib.parse import urlencode
 from uuid import UUID, uuid4
 
 from asgiref.testing import ApplicationCommunicator
-from django.db import connections
 
 from chat.messages import Acceptance, message_accept
 from chat.sockets.node import SocketNode
 from easy_islanders import pg
 from easy_islanders import redis as ei_redis
+from easy_islanders.blocking import in_thread
 
 T = TypeVar("T")
 
@@ -60,22 +60,12 @@ async def _loop_close() -> None:
         task.cancel()
     await asyncio.gather(*others, return_exceptions=True)
     pg._pools.pop(loop, None)
-    client = ei_redis._async_clients.pop(loop, None)
-    if client is not None:
-        await client.aclose()
+    await ei_redis.async_redis_close()
 
 
-async def off_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """A sync domain call (the ORM) on a worker thread, its database connection closed after
-    (the event loop's thread may not use the ORM)."""
-
-    def call() -> T:
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    return await asyncio.to_thread(call)
+# A sync domain call (the ORM) on a worker thread, its database connection given back after
+# (the event loop's thread may not use the ORM): the project's own helper.
+off_loop = in_thread
 
 
 def accept(person: Person, thread_id: UUID, text: str = "hello") -> Acceptance:
