@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent, MouseEvent, RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -20,11 +20,11 @@ import type { ConnectionState } from "./socket";
 import { nextAfterDelete, threadsReducer } from "./threads";
 import { threadTitle, ThreadList } from "./Threads";
 import type { RecItem } from "./types";
+import { useStickToBottom } from "./stickToBottom";
 import { useVisualViewport } from "./viewport";
 
 const MAX_CHARS = 4000;
 const CLOCK_TICK_MS = 30_000;
-const STICK_TO_BOTTOM_PX = 80;
 
 export function App() {
   const { t } = useTranslation();
@@ -445,39 +445,6 @@ function useClock(): Date {
     return () => clearInterval(timer);
   }, []);
   return now;
-}
-
-/** Keep the newest message in view while the person is at the bottom; leave them be when
- * they have scrolled up to read. */
-function useStickToBottom(changes: unknown[]): {
-  ref: RefObject<HTMLOListElement | null>; onScroll: () => void;
-} {
-  const ref = useRef<HTMLOListElement>(null);
-  const stuck = useRef(true);
-  const lastTop = useRef(0);
-  const onScroll = useCallback(() => {
-    const list = ref.current;
-    // Only a move of the list counts: the list shrinking (a keyboard opening) moves nothing.
-    if (!list || list.scrollTop === lastTop.current) return;
-    lastTop.current = list.scrollTop;
-    stuck.current = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
-  }, []);
-  const toBottom = useCallback(() => {
-    const list = ref.current;
-    if (list && stuck.current) {
-      list.scrollTop = list.scrollHeight;
-      lastTop.current = list.scrollTop;
-    }
-  }, []);
-  useLayoutEffect(toBottom, changes);
-  useEffect(() => {
-    const list = ref.current;
-    if (!list || typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(toBottom);
-    observer.observe(list);
-    return () => observer.disconnect();
-  }, [toBottom]);
-  return { ref, onScroll };
 }
 
 function Message({ bubble, now, onRetry, onOpenCard }: {

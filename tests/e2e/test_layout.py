@@ -87,3 +87,30 @@ def test_the_composer_banner_and_typing_stay_on_screen_when_the_view_shrinks(
     expect(last).to_be_in_viewport()  # the newest message is scrolled into view
     screenshot(page, "keyboard-open")
     expect(page.get_by_test_id("typing-indicator")).to_have_count(0, timeout=15_000)
+
+
+def test_a_person_who_scrolled_up_to_read_is_left_there_and_followed_again_at_the_bottom(
+    page: Page, e2e_llm: FakeLLM
+) -> None:
+    for i in range(4):  # enough to scroll
+        e2e_llm.then(Behaviour(text=[f"Answer {i}. " * 30]))
+        send(page, f"question {i}")
+        expect(page.locator('[data-testid="message-assistant"][data-seq]')).to_have_count(i + 1)
+    e2e_llm.then(Behaviour(text=[f"line{i}\n\n" for i in range(40)], piece_delay_secs=0.1))
+    send(page, "one more")
+    streaming = page.locator('[data-testid="message-assistant"][data-streaming="true"]')
+    expect(streaming).to_contain_text("line3")
+    messages = page.locator("ol.messages")
+    messages.hover()
+    page.mouse.wheel(0, -5000)  # up, to read an earlier answer
+    page.wait_for_function("m => m.scrollTop < 100", arg=messages.element_handle())
+    reading = messages.evaluate("m => m.scrollTop")
+    expect(streaming).to_contain_text("line15")  # the reply grows below, unseen
+    assert messages.evaluate("m => m.scrollTop") == reading
+    expect(streaming).not_to_be_in_viewport()
+    page.mouse.wheel(0, 100_000)  # back to the bottom: the reply is followed again
+    expect(streaming).to_contain_text("line25")
+    expect(streaming).to_be_in_viewport()
+    last = page.locator('[data-testid="message-assistant"][data-seq]').last
+    expect(last).to_contain_text("line39", timeout=15_000)
+    expect(last).to_be_in_viewport()
