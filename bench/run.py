@@ -329,37 +329,57 @@ async def _streaming_client(
     host: str, token: str, messages: int, seen: dict[str, list[float]], errors: list[str]
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=f"http://{host}", headers=headers, timeout=120) as http:
-        thread_id = (await http.post("/api/chat/threads/", json={})).json()["thread_id"]
-        async with websockets.connect(
-            f"ws://{host}/ws/chat/{thread_id}/?token={token}", max_size=2**20, open_timeout=60
-        ) as ws:
-            await ws.recv()
-            for i in range(messages):
-                started = time.perf_counter()
-                response = await http.post(
-                    "/api/chat/", json={"message": f"stream {i}", "thread_id": thread_id}
-                )
-                if response.status_code != 202:
-                    errors.append(str(response.status_code))
-                    continue
-                first, frames = None, 0
-                while True:
-                    frame = json.loads(await asyncio.wait_for(ws.recv(), 120))
-                    if frame["event"] == "token":
-                        frames += 1
-                        first = first or time.perf_counter()
-                    elif frame["event"] in ("assistant_message", "turn_failed"):
-                        break
-                done = time.perf_counter()
-                if frame["event"] == "turn_failed":
-                    errors.append(frame["payload"]["code"])
-                    continue
-                seen["first_piece"].append(((first or done) - started) * 1000)
-                seen["final"].append((done - started) * 1000)
-                seen["frames"].append(frames)
-                seen["spans"].append(started)
-                seen["spans"].append(-done)
+    step = "POST /api/chat/threads/"
+    try:
+        async with httpx.AsyncClient(
+            base_url=f"http://{host}", headers=headers, timeout=120
+        ) as http:
+            thread_id = (await http.post("/api/chat/threads/", json={})).json()["thread_id"]
+            step = "socket"
+            async with websockets.connect(
+                f"ws://{host}/ws/chat/{thread_id}/?token={token}", max_size=2**20, open_timeout=60
+            ) as ws:
+                await ws.recv()
+                step = "POST /api/chat/ and its reply"
+                await _stream_messages(http, ws, thread_id, messages, seen, errors)
+    except Exception as exc:
+        # Which step failed says whose fault it is (the system's, or the driver's connection).
+        errors.append(f"{type(exc).__name__} in {step}")
+
+
+async def _stream_messages(
+    http: httpx.AsyncClient,
+    ws: Any,
+    thread_id: str,
+    messages: int,
+    seen: dict[str, list[float]],
+    errors: list[str],
+) -> None:
+    for i in range(messages):
+        started = time.perf_counter()
+        response = await http.post(
+            "/api/chat/", json={"message": f"stream {i}", "thread_id": thread_id}
+        )
+        if response.status_code != 202:
+            errors.append(str(response.status_code))
+            continue
+        first, frames = None, 0
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            if frame["event"] == "token":
+                frames += 1
+                first = first or time.perf_counter()
+            elif frame["event"] in ("assistant_message", "turn_failed"):
+                break
+        done = time.perf_counter()
+        if frame["event"] == "turn_failed":
+            errors.append(frame["payload"]["code"])
+            continue
+        seen["first_piece"].append(((first or done) - started) * 1000)
+        seen["final"].append((done - started) * 1000)
+        seen["frames"].append(frames)
+        seen["spans"].append(started)
+        seen["spans"].append(-done)
 
 
 def streaming_llm(system: System, token: str, clients: int, messages_each: int) -> dict[str, Any]:

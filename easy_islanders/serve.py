@@ -35,7 +35,7 @@ def main() -> None:
         host=args.host,
         port=args.port,
         limit_concurrency=settings.WEB_MAX_CONNECTIONS,
-        timeout_keep_alive=5,  # an idle keep-alive connection is closed after this
+        timeout_keep_alive=settings.WEB_KEEP_ALIVE_SECS,
         access_log=False,  # our middleware logs requests, without query strings
         log_config=None,  # logging is ours (observability.logging)
         ws_max_size=64 * 1024,

@@ -76,6 +76,11 @@ WEB_THREADS = env_int("WEB_THREADS", 8, minimum=1)
 # served at once per web process, more get 503.
 HTTP_BODY_TIMEOUT_SECS = env_int("HTTP_BODY_TIMEOUT_SECS", 10, minimum=1)
 WEB_MAX_CONNECTIONS = env_int("WEB_MAX_CONNECTIONS", 20_000, minimum=1)
+# An idle keep-alive connection is closed after this many seconds. Longer than the idle time
+# of the clients and proxies in front (browsers, nginx's 60 s, load balancers' 60 s): a server
+# that closes first races the client's next request on that connection, which the client sees
+# as a reset (2-3 % of POSTs at 1,000 streaming clients with 5 s, docs/performance.md).
+WEB_KEEP_ALIVE_SECS = env_int("WEB_KEEP_ALIVE_SECS", 75, minimum=1)
 
 ROOT_URLCONF = "easy_islanders.urls"
 ASGI_APPLICATION = "easy_islanders.asgi.application"
