@@ -14,24 +14,13 @@ import argparse
 import collections
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import STREAM_GAP_SECS, STREAM_PIECES, streaming_llm  # noqa: E402
-from tests.fake_llm import Behaviour, FakeLLM  # noqa: E402
-from tests.faults.system import (  # noqa: E402
-    RedisServer,
-    System,
-    create_database,
-    drop_database,
-    system_env,
-)
-
-DATABASE = "bench_profile_streaming"
+from bench.run import streaming_llm, streaming_system  # noqa: E402
 
 
 def sample(pid: int, secs: int, out: Path) -> None:
@@ -99,30 +88,9 @@ def main() -> None:
     parser.add_argument("--secs", type=int, default=15)
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
-    log_dir = Path(tempfile.mkdtemp(prefix="profile-"))
-    redis = RedisServer(log_dir)
-    redis.start()
-    llm = FakeLLM().start()
-    llm.default = Behaviour(text=["word "] * STREAM_PIECES, piece_delay_secs=STREAM_GAP_SECS)
-    env = system_env(
-        log_dir,
-        create_database(DATABASE),
-        redis.url,
-        LLM_BASE_URL=llm.base_url,
-        LLM_API_KEY="bench",
-        WORKER_CONCURRENCY="1200",
-        DB_POOL_MAX_SIZE="30",
-        CHAT_MAX_SOCKETS_PER_USER="100000",
-        CHAT_TURN_DEADLINE_SECS="120",
-    )
-    system = System(env, log_dir, redis)
-    try:
-        token = system.bootstrap("profile")
-        system.start_web()
-        system.start_worker()
-        system.wait_ready()
+    with streaming_system("profile") as (system, token):
         pids = {"web": system.webs[0][0].popen.pid, "worker": system.workers[0].popen.pid}
-        raws = {name: log_dir / f"{name}.raw" for name in pids}
+        raws = {name: system.log_dir / f"{name}.raw" for name in pids}
         samplers = [
             threading.Thread(target=sample, args=(pid, args.secs, raws[name]))
             for name, pid in pids.items()
@@ -132,10 +100,6 @@ def main() -> None:
         level = streaming_llm(system, token, args.clients, args.messages)
         for sampler in samplers:
             sampler.join()
-    finally:
-        system.stop()
-        llm.stop()
-        drop_database(DATABASE)
     print(
         f"{args.clients} clients, {args.messages} messages each: {level['messages_per_s']} msg/s, "
         f"CPU {level['cpu_ms_per_message']} ms per message, "

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -323,6 +323,7 @@ def slow_llm(system: System, token: str, llm: FakeLLM, turns: int) -> dict[str, 
 
 # As the Chainlit comparison ran it: 25 pieces 80 ms apart, a 2 s reply.
 STREAM_PIECES, STREAM_GAP_SECS = 25, 0.08
+STREAMED_REPLY = Behaviour(text=["word "] * STREAM_PIECES, piece_delay_secs=STREAM_GAP_SECS)
 
 
 async def _streaming_client(
@@ -637,7 +638,16 @@ def main() -> None:
         help="then run the benchmark of another commit, from a worktree of its own, and print "
         "the two side by side (the same machine, the same hour)",
     )
+    parser.add_argument(
+        "--streaming",
+        type=int,
+        metavar="CLIENTS",
+        help="only the streaming-LLM phase, at this many clients with one message each",
+    )
     args = parser.parse_args()
+    if args.streaming:
+        streaming_only(args.streaming)
+        return
     run_benchmark(args.quick, args.out)
     if args.compare:
         compare(args.compare, args.quick, args.out)
@@ -688,20 +698,14 @@ def run_benchmark(quick: bool, out: Path) -> None:
         for worker in system.workers:
             worker.stop()
         system.workers.clear()
-        system.env.update(
-            CHAT_AGENT="auto",
-            LLM_BASE_URL=llm.base_url,
-            LLM_API_KEY="bench",
-            WORKER_CONCURRENCY="1200",
-            DB_POOL_MAX_SIZE="30",
-        )
+        system.env.update(streaming_env(llm))
         system.start_worker()
         system.wait_ready()
         slow = phase(results, "slow LLM", slow_llm, system, token, llm, int(1200 * scale) or 60)
         if slow is not None:
             results["slow_llm"] = slow
             print("slow LLM measured", flush=True)
-        llm.default = Behaviour(text=["word "] * STREAM_PIECES, piece_delay_secs=STREAM_GAP_SECS)
+        llm.default = STREAMED_REPLY
         results["streaming"] = {}
         levels = ((1, 10), (10, 5), (100, 2)) if quick else ((1, 20), (10, 10), (100, 3), (1000, 1))
         for clients, messages in levels:
@@ -726,6 +730,55 @@ def run_benchmark(quick: bool, out: Path) -> None:
         (out / "partial.json").write_text(json.dumps(results, indent=2) + "\n")
     report(results, out)
     (out / "partial.json").unlink()
+
+
+def streaming_env(llm: FakeLLM) -> dict[str, str]:
+    """The worker's settings for the LLM phases: the suite's protocol server, room for many
+    turns at once."""
+    return {
+        "CHAT_AGENT": "auto",
+        "LLM_BASE_URL": llm.base_url,
+        "LLM_API_KEY": "bench",
+        "WORKER_CONCURRENCY": "1200",
+        "DB_POOL_MAX_SIZE": "30",
+    }
+
+
+@contextlib.contextmanager
+def streaming_system(name: str) -> Iterator[tuple[System, str]]:
+    """A system of its own answered by the streaming LLM (one web process, one worker), and
+    an access token; everything is stopped and dropped afterwards."""
+    log_dir = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    redis_server = RedisServer(log_dir)
+    redis_server.start()
+    llm = FakeLLM().start()
+    llm.default = STREAMED_REPLY
+    env = system_env(
+        log_dir,
+        create_database(DATABASE),
+        redis_server.url,
+        CHAT_MAX_SOCKETS_PER_USER="100000",
+        CHAT_TURN_DEADLINE_SECS="120",
+        LOG_LEVEL="INFO",
+        **streaming_env(llm),
+    )
+    system = System(env, log_dir, redis_server)
+    try:
+        token = system.bootstrap(name)
+        system.start_web()
+        system.start_worker()
+        system.wait_ready()
+        yield system, token
+    finally:
+        system.stop()
+        llm.stop()
+        drop_database(DATABASE)
+
+
+def streaming_only(clients: int) -> None:
+    """`--streaming CLIENTS`: the streaming-LLM phase alone, printed as JSON."""
+    with streaming_system("bench") as (system, token):
+        print(json.dumps(streaming_llm(system, token, clients, 1), indent=2))
 
 
 def phase(results: dict[str, Any], name: str, measure: Callable[..., T], *args: Any) -> T | None:
