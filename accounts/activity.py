@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 
-from easy_islanders.pg import pool
+from easy_islanders.pg import fetch_one
 
 _known: dict[int, tuple[bool, float]] = {}  # user id → (active, when checked)
 _MAX_KNOWN = 100_000
@@ -41,8 +41,7 @@ async def user_is_active_async(user_id: int) -> bool:
     known = _remembered(user_id)
     if known is not None:
         return known
-    async with (await pool()).connection() as conn:
-        row = await (await conn.execute(_ACTIVE_SQL, (user_id,))).fetchone()
+    row = await fetch_one(_ACTIVE_SQL, (user_id,))
     return _remember(user_id, bool(row and row[0]))
 
 

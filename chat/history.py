@@ -11,7 +11,7 @@ from uuid import UUID
 
 from chat.events import Envelope, EventRow, durable_envelope
 from chat.models import Event
-from easy_islanders.pg import pool
+from easy_islanders.pg import fetch_all
 
 
 @dataclass(frozen=True)
@@ -60,15 +60,13 @@ def events_page(thread_id: UUID, after_seq: int, limit: int) -> list[Event]:
 async def events_after(thread_id: UUID, after_seq: int, limit: int) -> list[Envelope]:
     """Up to `limit` durable events with seq > after_seq, in seq order, as envelopes (from the
     event loop)."""
-    async with (await pool()).connection() as conn:
-        rows = await (await conn.execute(_EVENTS_AFTER, (thread_id, after_seq, limit))).fetchall()
+    rows = await fetch_all(_EVENTS_AFTER, (thread_id, after_seq, limit))
     return [durable_envelope(EventRow(*row)) for row in rows]
 
 
 async def thread_states(thread_ids: list[UUID]) -> dict[UUID, ThreadState]:
     """Where each of these threads stands (absent: no such thread), in one statement."""
-    async with (await pool()).connection() as conn:
-        rows = await (await conn.execute(_THREAD_STATES, (thread_ids,))).fetchall()
+    rows = await fetch_all(_THREAD_STATES, (thread_ids,))
     return {
         row[0]: ThreadState(row[1], row[2], RunningTurn(*row[3:7]) if row[3] else None)
         for row in rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -33,7 +33,7 @@ from chat.models import EventKind
 from chat.publishing import publish, publish_in
 from chat.threads import thread_title_from_message
 from chat.turns.queueing import turn_enqueue_or_defer, turn_task_message
-from easy_islanders.pg import pool
+from easy_islanders.pg import fetch_one
 from easy_islanders.redis import async_redis_client
 from observability.metrics import TURN_STAGE
 
@@ -114,6 +114,11 @@ def _params(
     )
 
 
+def _as_resend(params: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The statement's parameters with the message's id looked up first."""
+    return (*params[:3], True, *params[4:])
+
+
 def _stored(row: tuple[Any, ...], text: str) -> _Stored:
     """The statement's answer. Raises ThreadNotFound or ThreadForbidden."""
     outcome, thread_id, message_id, seq, client_msg_id, cid, created_at, turn_id, state = row
@@ -182,13 +187,17 @@ async def message_accept_async(
     correlation_id: str,
     meta: dict[str, Any] | None = None,
 ) -> Acceptance:
-    """`message_accept` from the event loop, on the hot path's pool."""
+    """`message_accept` from the event loop, on the hot path's pool. A connection PostgreSQL
+    closed (a restart) is replaced and the statement run again, as a resend: if the first run
+    committed, the message is not stored twice. Raises DatabaseUnavailable too."""
     started = time.perf_counter()
     params = _params(user_id, text, thread_id, client_msg_id, correlation_id, meta)
-    async with (await pool()).connection() as conn:
-        row = await (await conn.execute(ACCEPT_SQL, params)).fetchone()
-    assert row is not None
+    row = await fetch_one(ACCEPT_SQL, params, again=_as_resend(params))
     stored = _stored(row, params[4])
+    if client_msg_id is None and stored.acceptance.idempotent:
+        # The id was made here, so only our own second run can have found it: the first run
+        # committed and its answer was lost. It is this request's acceptance, not a resend.
+        stored = replace(stored, acceptance=replace(stored.acceptance, idempotent=False))
     if not stored.acceptance.idempotent:
         await _announce_and_enqueue(stored, correlation_id)
     return _accepted(stored, started)

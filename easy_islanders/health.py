@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -19,8 +20,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        connection.close()  # back to the pool: this thread serves no request that would
 
 
 def _redis() -> None:
@@ -45,15 +49,25 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
+READY_TIMEOUT_SECS = 2.0
+# The checks run side by side, each on a thread of its own: one that hangs (a server that
+# stopped answering on a silent network) is reported by name instead of holding the answer.
+_checking = ThreadPoolExecutor(max_workers=4 * len(CHECKS), thread_name_prefix="readyz")
+
+
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    results: dict[str, str] = {}
-    for name, check in CHECKS.items():
-        try:
-            check()
-            results[name] = "ok"
-        except Exception as exc:
-            # The type and a fixed sentence only: raw exception text may hold hosts or secrets.
-            results[name] = f"failed: {type(exc).__name__}"
+    """Ready when every check passes; answered within READY_TIMEOUT_SECS whatever hangs."""
+    running = {name: _checking.submit(check) for name, check in CHECKS.items()}
+    wait(running.values(), timeout=READY_TIMEOUT_SECS)
+    results = {name: _result(future) for name, future in running.items()}
     ready = all(result == "ok" for result in results.values())
     return JsonResponse({"ok": ready, "checks": results}, status=200 if ready else 503)
+
+
+def _result(check: Future[None]) -> str:
+    if not check.done():
+        return f"failed: no answer within {READY_TIMEOUT_SECS:g} s"
+    error = check.exception()
+    # The type and a fixed sentence only: raw exception text may hold hosts or secrets.
+    return "ok" if error is None else f"failed: {type(error).__name__}"

@@ -100,6 +100,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process-wide pool bounds their connections (CONN_MAX_AGE must stay 0 with a pool: "closing" a
 # connection returns it to the pool). No statement may run longer than DB_STATEMENT_TIMEOUT_MS.
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 15_000, minimum=100)
+# The hot path's bound on one statement, the wait for a connection included: past it the
+# connection is given up (PostgreSQL down, restarting, or out of reach on a silent network);
+# an HTTP request answers 503 and a turn tries again until its deadline (easy_islanders/pg.py).
+DB_TIMEOUT_SECS = env_int("DB_TIMEOUT_MS", 2_000, minimum=100) / 1000
 DATABASES = {
     "default": {
         **env_database("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/easy_islanders"),

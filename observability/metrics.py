@@ -54,6 +54,17 @@ LLM_LATENCY = Histogram(
     buckets=_LATENCY_BUCKETS,
 )
 DB_SLOW_QUERIES = Counter("chat_db_slow_queries", "SQL statements slower than SLOW_QUERY_MS.")
+DB_ERRORS = Counter(
+    "chat_db_errors",
+    "Hot-path statements that failed to reach PostgreSQL, by error (a retry may follow).",
+    ["error"],
+)
+DB_RETRIES = Counter("chat_db_retries", "Hot-path statements run again on a fresh connection.")
+DB_POOL_WAIT = Histogram(
+    "chat_db_pool_wait_seconds",
+    "Time a hot-path statement waited for a pooled PostgreSQL connection.",
+    buckets=(0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
 
 
 @contextmanager

@@ -134,7 +134,7 @@ async def _unless_unavailable(work: Awaitable[T]) -> T:
         cause = type(exc.__cause__ or exc).__name__
         logger.error("api_dependency_unavailable", extra={"error": cause})
         raise
-    except OSError as exc:  # PostgreSQL unreachable (psycopg's errors are OSErrors too)
+    except OSError as exc:  # PostgreSQL (DatabaseUnavailable) or Redis out of reach
         logger.error("api_dependency_unavailable", extra={"error": type(exc).__name__})
         raise ServiceUnavailable() from None
 

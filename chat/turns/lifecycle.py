@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ from chat.threads import thread_access
 from chat.turns.queueing import turn_enqueue_or_defer, turn_task_message
 from chat.turns.stopping import CANCEL, turn_stop_request
 from easy_islanders.blocking import in_thread
-from easy_islanders.pg import pool
+from easy_islanders.pg import fetch_one
 from easy_islanders.redis import async_redis_client
 from observability.metrics import TURN_STAGE, TURNS, stage_timer
 
@@ -106,12 +106,12 @@ def turn_claim(turn_id: UUID, worker: str) -> ClaimedTurn | None:
     return _claimed(turn_id, row)
 
 
-async def turn_claim_async(turn_id: UUID, worker: str) -> ClaimedTurn | None:
-    """`turn_claim` from the turn loop, on the hot path's pool."""
-    async with (await pool()).connection() as conn:
-        cursor = await conn.execute(_CLAIM_SQL, (turn_id, worker, settings.CHAT_HISTORY_TURNS * 2))
-        row = await cursor.fetchone()
-    return _claimed(turn_id, row)
+async def turn_claim_async(turn_id: UUID, worker: str, *, within: float) -> ClaimedTurn | None:
+    """`turn_claim` from the turn loop, on the hot path's pool, tried for `within` seconds
+    while PostgreSQL cannot be reached (a claim is conditional: running it twice is safe).
+    Raises DatabaseUnavailable."""
+    params = (turn_id, worker, settings.CHAT_HISTORY_TURNS * 2)
+    return _claimed(turn_id, await fetch_one(_CLAIM_SQL, params, within=within))
 
 
 def _claimed(turn_id: UUID, row: Any) -> ClaimedTurn | None:
@@ -183,15 +183,17 @@ async def turn_finish_async(
     *,
     worker: str | None = None,
     first_token_at: datetime | None = None,
+    within: float | None = None,
 ) -> EventRow | None:
     """`turn_finish` from the turn loop, on the hot path's pool; the end is announced in one
-    round trip to Redis."""
+    round trip to Redis. While PostgreSQL cannot be reached the outcome is kept and stored
+    once it is back, tried for `within` seconds (the turn's deadline); raises
+    DatabaseUnavailable after that."""
     if isinstance(outcome, Failure):
-        outcome = await in_thread(_in_thread_language, outcome, turn_id)
+        outcome = await _worded(outcome, turn_id)
     terminal = _terminal_event(outcome)
     params = _finish_params(turn_id, terminal, worker, first_token_at)
-    async with (await pool()).connection() as conn:
-        row = await (await conn.execute(_FINISH_SQL, params)).fetchone()
+    row = await fetch_one(_FINISH_SQL, params, within=within)
     finished = _finished(turn_id, terminal, row)
     if finished is None:
         return None
@@ -225,6 +227,16 @@ def _finished(
         extra={"turn_id": str(turn_id), "state": state, "seq": seq, "thread_id": str(thread_id)},
     )
     return event, ((following[0], following[1]) if following[0] else None)
+
+
+async def _worded(failure: Failure, turn_id: UUID) -> Failure:
+    """`_in_thread_language` from the turn loop; as it is when the thread cannot be read."""
+    try:
+        return await in_thread(_in_thread_language, failure, turn_id)
+    except DatabaseError as exc:
+        error = type(exc).__name__
+        logger.warning("failure_not_worded", extra={"turn_id": str(turn_id), "error": error})
+        return failure
 
 
 def _in_thread_language(failure: Failure, turn_id: UUID) -> Failure:

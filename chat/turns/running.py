@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import aclosing
+from datetime import datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.utils import timezone
 
 from agents.base import AgentRequest, FinalAnswer, TextPiece
@@ -26,6 +28,7 @@ from chat.turns.lifecycle import (
 from chat.turns.loop import turn_loop
 from chat.turns.stopping import CANCEL, DEADLINE, StopWatch
 from chat.turns.streaming import DeltaStream
+from easy_islanders.pg import DatabaseUnavailable
 from observability import correlation
 from observability.metrics import TURN_STAGE
 
@@ -46,7 +49,13 @@ async def _in_correlation(cid: str | None, turn_id: UUID, worker: str) -> None:
 
 async def _run(turn_id: UUID, worker: str) -> None:
     started = time.perf_counter()
-    turn = await turn_claim_async(turn_id, worker)
+    try:
+        # However long PostgreSQL is away, the turn cannot outlive its deadline.
+        turn = await turn_claim_async(turn_id, worker, within=settings.CHAT_TURN_DEADLINE_SECS)
+    except DatabaseUnavailable:
+        # Still queued: the sweep hands it to a worker again once PostgreSQL is back.
+        logger.error("turn_claim_failed", extra={"turn_id": str(turn_id)})
+        return
     claimed = time.perf_counter()
     if turn is None:
         logger.info("turn_claim_skipped", extra={"turn_id": str(turn_id)})
@@ -55,12 +64,13 @@ async def _run(turn_id: UUID, worker: str) -> None:
         "turn_started",
         extra={"turn_id": str(turn.id), "thread_id": str(turn.thread_id), "attempt": turn.attempts},
     )
-    if turn.cancel_requested_at is not None:  # cancelled while its last attempt was lost
-        await turn_finish_async(turn.id, Reply(text="", agent=None, cancelled=True), worker=worker)
-        return
     deadline_at = turn_deadline(turn.queued_at).timestamp()
+    if turn.cancel_requested_at is not None:  # cancelled while its last attempt was lost
+        cancelled = Reply(text="", agent=None, cancelled=True)
+        await _finish(turn, cancelled, worker, deadline_at, first_piece_at=None)
+        return
     if time.time() >= deadline_at:  # it waited out its whole time in a backlog
-        await turn_finish_async(turn.id, DEADLINE_EXCEEDED, worker=worker)
+        await _finish(turn, DEADLINE_EXCEEDED, worker, deadline_at, first_piece_at=None)
         return
     request = agent_request(turn, deadline_at)
     await publish_async(
@@ -70,9 +80,7 @@ async def _run(turn_id: UUID, worker: str) -> None:
     outcome = await _generate(turn, request, stream)
     generated = time.perf_counter()
     if outcome is not None:
-        await turn_finish_async(
-            turn.id, outcome, worker=worker, first_token_at=stream.first_piece_at
-        )
+        await _finish(turn, outcome, worker, deadline_at, first_piece_at=stream.first_piece_at)
     # Not ended here (re-queued, or ended by the deadline sweep): whoever ends it announces
     # the end, typing off included.
     logger.info(
@@ -87,6 +95,26 @@ async def _run(turn_id: UUID, worker: str) -> None:
             "finish_ms": _ms(time.perf_counter() - generated),
         },
     )
+
+
+async def _finish(
+    turn: ClaimedTurn,
+    outcome: Reply | Failure,
+    worker: str,
+    deadline_at: float,
+    *,
+    first_piece_at: datetime | None,
+) -> None:
+    """Store the outcome, trying until the turn's deadline while PostgreSQL is away: a reply
+    the person watched arrive is kept, not lost to a restart."""
+    within = max(deadline_at - time.time(), settings.DB_TIMEOUT_SECS)
+    try:
+        await turn_finish_async(
+            turn.id, outcome, worker=worker, first_token_at=first_piece_at, within=within
+        )
+    except DatabaseUnavailable:
+        # Still running in PostgreSQL: the sweep ends it at its deadline once it is back.
+        logger.error("turn_finish_failed", extra={"turn_id": str(turn.id)})
 
 
 def agent_request(turn: ClaimedTurn, deadline_at: float) -> AgentRequest:
