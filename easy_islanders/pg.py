@@ -151,10 +151,16 @@ async def _with_retries(
     while True:
         attempt += 1
         left = give_up_at - time.monotonic()
+        run = asyncio.ensure_future(
+            _run(sql, params if attempt == 1 or again is None else again, read)
+        )
         try:
-            async with asyncio.timeout(min(timeout, max(left, 0.001))):
-                return await _run(sql, params if attempt == 1 or again is None else again, read)
+            # Shielded: psycopg answers a cancelled statement by asking the server to cancel
+            # it and waiting for it, which on a silent network is the very hang to escape.
+            # The statement is left to end on its own (its connection is closed on return).
+            return await asyncio.wait_for(asyncio.shield(run), min(timeout, max(left, 0.001)))
         except (psycopg.OperationalError, TimeoutError) as exc:
+            run.add_done_callback(_abandoned)
             # Connection-level failures only: a statement's own errors (constraints, syntax)
             # are psycopg.Error subclasses other than OperationalError and are raised as they are.
             error = type(exc).__name__
@@ -167,6 +173,11 @@ async def _with_retries(
             await _replace_connections()
             DB_RETRIES.inc()
             await asyncio.sleep(pause)
+
+
+def _abandoned(run: asyncio.Future[Any]) -> None:
+    if not run.cancelled() and run.exception() is not None:
+        logger.info("db_abandoned_statement_ended", extra={"error": type(run.exception()).__name__})
 
 
 async def _run(

@@ -5,22 +5,27 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from websockets.sync.client import connect
 
 from accounts.tokens import access_token_issue
 from chat.admission import backlog
 from chat.operations.backlog import oldest_queued_age_secs
 from easy_islanders.celery import app
+from easy_islanders.pg import conninfo
 from easy_islanders.redis import redis_client
 
 DOCTOR_USER = "chat-doctor"
+POSTGRES_ANSWER_SECS = 3.0
+POSTGRES_SLOW_MS = 250  # a new connection and SELECT 1; a few ms on a healthy network
 QUEUE_DEPTH_LIMIT = 50  # the queue-depth alert's threshold (deploy/prometheus/alerts.yml)
 
 
@@ -50,9 +55,33 @@ def _guard(check: str, probe: Callable[[], str]) -> Finding:
 
 
 def _postgres() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return f"answering ({settings.DATABASES['default']['NAME']})"
+    """A fresh connection and one statement, as the hot path makes them, bounded in time: a
+    PostgreSQL that is down, restarting or out of reach on a silent network is named so,
+    and one that answers slowly too."""
+    name = settings.DATABASES["default"]["NAME"]
+    prober = ThreadPoolExecutor(max_workers=1)
+    try:
+        took_ms = prober.submit(_connect_and_select).result(timeout=POSTGRES_ANSWER_SECS)
+    except (FutureTimeout, psycopg.errors.ConnectionTimeout):
+        raise TimeoutError(
+            f"no answer within {POSTGRES_ANSWER_SECS:g} s: PostgreSQL is down, restarting or "
+            "out of reach on a network that drops everything"
+        ) from None
+    finally:
+        prober.shutdown(wait=False)  # a probe that hangs is left behind, not waited for
+    if took_ms > POSTGRES_SLOW_MS:
+        raise RuntimeError(
+            f"slow: a connection and SELECT 1 took {took_ms:.0f} ms "
+            f"(more than {POSTGRES_SLOW_MS} ms) on {name}"
+        )
+    return f"answering ({name}): a connection and SELECT 1 in {took_ms:.1f} ms"
+
+
+def _connect_and_select() -> float:
+    started = time.perf_counter()
+    with psycopg.connect(conninfo(), autocommit=True) as conn:
+        conn.execute("SELECT 1")
+    return (time.perf_counter() - started) * 1000
 
 
 def _redis() -> str:

@@ -26,6 +26,14 @@ from tests.faults.system import System
 TERMINAL = {"assistant_message", "turn_failed"}
 
 
+@dataclass(frozen=True)
+class Post:
+    """One POST of a message: its status (or the client's error) and how long it took."""
+
+    answer: str
+    secs: float
+
+
 @dataclass
 class Conversation:
     system: System
@@ -43,6 +51,7 @@ class Conversation:
     # What a browser gets from its refresh token after a 4401 (None: keep the same token).
     renewed_token: str | None = None
     closes: Counter[int] = field(default_factory=Counter)
+    posts: list[Post] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _listener: threading.Thread | None = None
 
@@ -124,26 +133,32 @@ class Conversation:
             hosts = self.system.hosts
             if hosts:
                 host = hosts[(self.web_index + attempt) % len(hosts)]
-                try:
-                    response = httpx.post(
-                        f"http://{host}/api/chat/",
-                        timeout=10,
-                        headers={"Authorization": f"Bearer {self.token}"},
-                        json={
-                            "message": text,
-                            "thread_id": self.thread_id,
-                            "client_msg_id": client_msg_id,
-                        },
-                    )
-                    if response.status_code == 202:
-                        seq = int(response.json()["seq"])
-                        self.accepted[seq] = client_msg_id
-                        return seq
-                except httpx.HTTPError:
-                    pass
+                seq = self.post(host, text, client_msg_id)
+                if seq is not None:
+                    return seq
             attempt += 1
             time.sleep(0.3)
         return None
+
+    def post(self, host: str, text: str, client_msg_id: str) -> int | None:
+        """One POST of the message, its answer noted in `posts`; the seq if it was accepted."""
+        started = time.monotonic()
+        try:
+            response = httpx.post(
+                f"http://{host}/api/chat/",
+                timeout=30,
+                headers={"Authorization": f"Bearer {self.token}"},
+                json={"message": text, "thread_id": self.thread_id, "client_msg_id": client_msg_id},
+            )
+        except httpx.HTTPError as exc:
+            self.posts.append(Post(type(exc).__name__, time.monotonic() - started))
+            return None
+        self.posts.append(Post(str(response.status_code), time.monotonic() - started))
+        if response.status_code != 202:
+            return None
+        seq = int(response.json()["seq"])
+        self.accepted[seq] = client_msg_id
+        return seq
 
     def cancel(self, in_reply_to: int) -> int:
         response = httpx.post(

@@ -3,6 +3,7 @@ doctor's checks against the real PostgreSQL and Redis."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -11,12 +12,16 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from psycopg.conninfo import make_conninfo
 
 from chat.messages import message_accept
 from chat.models import Turn
+from chat.operations import doctor
 from chat.operations.backlog import oldest_queued_age_secs
 from chat.operations.doctor import run_checks
 from chat.operations.trace import trace_lines
+from easy_islanders.pg import conninfo
+from tests.faults.postgres import FreezeProxy
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +66,29 @@ def test_the_doctor_names_what_is_down() -> None:
     failed = [f for f in findings.values() if not f.ok]
     assert failed, "no web server answers on port 9: the end-to-end check must fail"
     assert all(f.detail for f in failed)
+
+
+def test_the_doctor_names_a_postgresql_that_stopped_answering(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A route lost between here and PostgreSQL: connections open but nothing comes back.
+    proxy = FreezeProxy(5432)
+    proxy.start()
+    try:
+        proxy.freeze()
+        through = make_conninfo(conninfo(), host="127.0.0.1", port=str(proxy.port))
+        monkeypatch.setattr(doctor, "conninfo", lambda: through)
+        started = time.monotonic()
+        findings = {f.check: f for f in run_checks("http://127.0.0.1:9", timeout_secs=2)}
+        assert not findings["PostgreSQL"].ok
+        assert "no answer within" in findings["PostgreSQL"].detail
+        assert time.monotonic() - started < 15  # every check bounded, none waiting on it
+    finally:
+        proxy.stop()
+
+
+def test_the_doctor_names_a_slow_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor, "POSTGRES_SLOW_MS", 0)
+    findings = {f.check: f for f in run_checks("http://127.0.0.1:9", timeout_secs=2)}
+    assert not findings["PostgreSQL"].ok
+    assert findings["PostgreSQL"].detail.startswith("slow: ")
