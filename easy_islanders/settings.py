@@ -110,13 +110,20 @@ DATABASES = {
         "CONN_MAX_AGE": 0,
         "OPTIONS": {
             "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
+            # A server that is gone is given up in seconds, not at the kernel's TCP timeouts.
+            "connect_timeout": max(1, round(DB_TIMEOUT_SECS)),
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 2,
             # Parameters travel apart from the statement (no quoting of a reply's text and cards
             # on the client: 8 % of the worker's CPU), and psycopg prepares repeated statements.
             "server_side_binding": True,
             "pool": {
                 "min_size": 1,
                 "max_size": env_int("DB_POOL_MAX_SIZE", 20, minimum=1),
-                "timeout": 10,
+                # Waiting longer for a connection only delays the 503 of an unreachable server.
+                "timeout": max(DB_TIMEOUT_SECS, 5.0),
             },
         },
     }

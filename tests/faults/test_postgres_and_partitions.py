@@ -1,8 +1,9 @@
-"""PostgreSQL faults while replies stream to open sockets: a restart, a crash, an outage, and a
-network partition (a proxy that keeps every connection open but forwards nothing, as a dead
-switch looks). Whatever happens, a POST answers within ACCEPT_BOUND_SECS with 202 or 503 (never
-500, never a hang), no reply that was generated ends as failed, every accepted message ends
-exactly once, and the system takes messages again within RECOVERY_SECS of the heal."""
+"""PostgreSQL restarted, crashed and stopped, and a network partition from PostgreSQL or from
+Redis (a proxy that keeps every connection open but forwards nothing, as a dead switch looks),
+each while replies stream to open sockets. Whatever happens, a POST answers within
+ACCEPT_BOUND_SECS with 202 or 503 (never 500, never a hang), no reply that was generated ends
+as failed, every accepted message ends exactly once, and the system takes messages again within
+RECOVERY_SECS of the heal."""
 
 from __future__ import annotations
 
@@ -39,23 +40,27 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServe
     server.destroy()
 
 
-@pytest.fixture
+@pytest.fixture(params=["postgres"])
 def faulty(
-    postgres: PostgresServer, slow_llm: FakeLLM, tmp_path: Path
+    request: pytest.FixtureRequest, postgres: PostgresServer, slow_llm: FakeLLM, tmp_path: Path
 ) -> Iterator[tuple[System, FreezeProxy, str]]:
-    """A system whose PostgreSQL is the private server, reached through a proxy that can
-    freeze; and an access token."""
+    """A system whose PostgreSQL is the private server and Redis a private one, the one named
+    by the parameter reached through a proxy that can freeze; and an access token."""
     name = f"faults_{uuid.uuid4().hex[:8]}"
     postgres.create_database(name)
-    proxy = FreezeProxy(postgres.port)
-    proxy.start()
     redis = RedisServer(tmp_path)
     redis.start()
-    database_url = postgres.url(name).replace(f":{postgres.port}/", f":{proxy.port}/")
+    proxy = FreezeProxy(postgres.port if request.param == "postgres" else redis.port)
+    proxy.start()
+    database_url, redis_url = postgres.url(name), redis.url
+    if request.param == "postgres":
+        database_url = database_url.replace(f":{postgres.port}/", f":{proxy.port}/")
+    else:
+        redis_url = redis_url.replace(f":{redis.port}/", f":{proxy.port}/")
     env = system_env(
         tmp_path,
         database_url,
-        redis.url,
+        redis_url,
         LLM_BASE_URL=slow_llm.base_url,
         LLM_API_KEY="sk-fake",
         CHAT_TURN_DEADLINE_SECS="60",
@@ -192,3 +197,21 @@ def test_a_20_s_partition_from_postgres_never_hangs_and_fails_no_reply(
     ((status, checks, secs),) = readiness
     assert (status, checks["redis"]) == (503, "ok") and checks["database"].startswith("failed")
     assert secs <= READY_BOUND_SECS, secs
+
+
+@pytest.mark.parametrize("faulty", ["redis"], indirect=True)
+def test_a_20_s_partition_from_redis_answers_503_at_once_and_fails_no_reply(
+    faulty: tuple[System, FreezeProxy, str],
+) -> None:
+    system, proxy, token = faulty
+
+    def partition() -> None:
+        proxy.freeze()
+        time.sleep(20)
+        proxy.reset()  # the connections the system held through it are gone
+        proxy.thaw()
+
+    convos, recovered_in = through_fault(system, token, partition)
+    assert_bounded_posts(convos)
+    assert any(post.answer == "503" for convo in convos for post in convo.posts)
+    assert recovered_in <= RECOVERY_SECS, recovered_in
