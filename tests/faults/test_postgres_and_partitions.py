@@ -104,6 +104,7 @@ def through_fault(
     healed.set()
     prober.join(60)
     recovered_in = _first_acceptance(convos[0], healed_at)
+    print(f"\na message taken again {recovered_in:.2f} s after the heal")
     sender.join(120)
     judged(convos)
     return convos, recovered_in
