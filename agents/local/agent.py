@@ -10,6 +10,7 @@ from agents.base import AgentChunk, AgentRequest, FinalAnswer, TextPiece
 from agents.local.conversation import conversation_after
 from agents.local.language import reply_language
 from agents.local.slots_to_reply import Answer, answer
+from agents.local.tokens import readable
 from easy_islanders.blocking import in_thread
 
 # Split after a sentence's closing punctuation and its space; the pieces join to the text.
@@ -31,6 +32,7 @@ class LocalAgent:
         yield FinalAnswer(recommendations=reply.cards)
 
     def answer(self, request: AgentRequest) -> Answer:
-        said = [m.text for m in request.history if m.role == "user"] + [request.message]
-        state, intent = conversation_after(said, self._today())
-        return answer(intent, state, request.message, reply_language(request))
+        said = [readable(m.text) for m in request.history if m.role == "user"]
+        message = readable(request.message)
+        state, intent = conversation_after([*said, message], self._today())
+        return answer(intent, state, message, reply_language(request))
