@@ -15,6 +15,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import is_same_domain
 
+from easy_islanders.asgi_types import Scope
+
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -101,21 +103,53 @@ def _safe_host(request: HttpRequest) -> str:
         return ""
 
 
-def socket_origin_allowed(origin: str | None) -> bool:
+def secure_scope(scope: Scope) -> bool:
+    """Did this ASGI request arrive over TLS (here, or at the proxy in front that says so)?"""
+    if scope.get("scheme") in {"https", "wss"}:
+        return True
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    if not proxy:
+        return False
+    name = proxy[0].removeprefix("HTTP_").replace("_", "-").lower().encode()
+    return any(k.lower() == name and v.decode("latin-1") == proxy[1] for k, v in scope["headers"])
+
+
+def socket_origin_allowed(origin: str | None, host: str | None, secure: bool) -> bool:
     """May a socket opened from this Origin proceed? (Cross-site WebSocket hijacking guard.)
 
     Browsers always send Origin; a page on another site is refused. Clients that are not
     browsers (wscat, mobile apps, the test suite) send none and authenticate by token alone.
-    Allowed: our own hosts (ALLOWED_HOSTS) and the origins listed in CORS_ALLOWED_ORIGINS.
+    Allowed, compared as scheme + host + port: the page's own origin (this request's Host, on
+    one of our ALLOWED_HOSTS, and its scheme), and the origins listed in CORS_ALLOWED_ORIGINS.
+    Another port or scheme of our host is another origin, and a malformed one is refused.
     """
     if origin is None:
         return True
-    if origin in settings.CORS_ALLOWED_ORIGINS:
-        return True
-    parts = urlsplit(origin)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    seen = _origin(origin)
+    if seen is None:
         return False
-    return any(
-        pattern == "*" or is_same_domain(parts.hostname, pattern.strip("[]"))
+    if seen in {_origin(allowed) for allowed in settings.CORS_ALLOWED_ORIGINS}:
+        return True
+    own = _origin(f"{'https' if secure else 'http'}://{host}") if host else None
+    return seen == own and any(
+        pattern == "*" or is_same_domain(urlsplit(origin).hostname or "", pattern.strip("[]"))
         for pattern in settings.ALLOWED_HOSTS
     )
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(text: str) -> tuple[str, str, int] | None:
+    """An origin as scheme, host and port (the default port made explicit); None when it is
+    not an http(s) origin: a path, a query, credentials or a bad port make it malformed."""
+    try:
+        parts = urlsplit(text.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username:
+        return None
+    return parts.scheme, parts.hostname, port or _DEFAULT_PORTS[parts.scheme]

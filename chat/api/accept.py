@@ -29,7 +29,7 @@ from chat.admission import admission_async
 from chat.messages import message_accept_async
 from easy_islanders.asgi_types import Receive, Scope, Send
 from easy_islanders.errors import INTERNAL_ERROR_MESSAGE, ApiError, ServiceUnavailable, error_body
-from easy_islanders.security import api_response_headers
+from easy_islanders.security import api_response_headers, secure_scope
 from observability.correlation import HEADER, clean_correlation_id, correlation_scope
 from observability.middleware import MAX_LOGGED_PATH_CHARS
 
@@ -48,7 +48,7 @@ def served_on_loop(scope: Scope) -> bool:
         settings.CHAT_ACCEPT_ON_LOOP
         and scope["path"] == PATH
         and scope["method"] == "POST"
-        and (not settings.SECURE_SSL_REDIRECT or _secure(scope))
+        and (not settings.SECURE_SSL_REDIRECT or secure_scope(scope))
     )
 
 
@@ -71,7 +71,9 @@ async def accept_message(scope: Scope, receive: Receive, send: Send) -> None:
             (b"content-length", str(len(payload)).encode()),
             (HEADER.encode(), correlation_id.encode()),
             (b"allow", b"POST, OPTIONS"),  # as DRF says for the view
-            *api_response_headers(host if _host_allowed(host) else "", headers, _secure(scope)),
+            *api_response_headers(
+                host if _host_allowed(host) else "", headers, secure_scope(scope)
+            ),
             *((name.lower().encode(), value.encode()) for name, value in extra.items()),
         ]
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
@@ -262,13 +264,3 @@ def _json_acceptable(accept: bytes | None) -> bool:
 def _host_allowed(host: str) -> bool:
     domain, _ = split_domain_port(host)
     return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
-
-
-def _secure(scope: Scope) -> bool:
-    if scope.get("scheme") == "https":
-        return True
-    proxy = settings.SECURE_PROXY_SSL_HEADER
-    if not proxy:
-        return False
-    name = proxy[0].removeprefix("HTTP_").replace("_", "-").lower().encode()
-    return any(k.lower() == name and v.decode("latin-1") == proxy[1] for k, v in scope["headers"])

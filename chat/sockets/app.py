@@ -40,7 +40,7 @@ from chat.sockets.opening import SocketOpening, socket_open
 from chat.sockets.session import Close, Local, Session, SocketGone
 from chat.sockets.slots import socket_slot_release
 from easy_islanders.asgi_types import Receive, Scope, Send
-from easy_islanders.security import socket_origin_allowed
+from easy_islanders.security import secure_scope, socket_origin_allowed
 from observability.correlation import clean_correlation_id, correlation_enter
 from observability.metrics import WS_CLOSES
 
@@ -68,7 +68,8 @@ class ChatSocket:
             await self._refuse(closes.NOT_FOUND, "no such socket path")
             return
         self._log["thread_id"] = match["thread_id"]
-        if not socket_origin_allowed(_header(self._scope, b"origin")):
+        origin, host = _header(self._scope, b"origin"), _header(self._scope, b"host")
+        if not socket_origin_allowed(origin, host, secure_scope(self._scope)):
             await self._refuse(closes.FORBIDDEN, "origin not allowed")
             return
         try:

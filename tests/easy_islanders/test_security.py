@@ -59,24 +59,37 @@ def test_cross_origin_calls_are_refused_unless_the_origin_is_listed(browser: Cli
         assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
         assert "authorization" in allowed.headers["Access-Control-Allow-Headers"]
         assert "Access-Control-Allow-Credentials" not in allowed.headers
-        assert socket_origin_allowed("https://app.example.com")
+        assert socket_origin_allowed("https://app.example.com", "api.example.com", True)
+        assert socket_origin_allowed("https://APP.example.com:443/", "api.example.com", True)
+        assert not socket_origin_allowed("http://app.example.com", "api.example.com", True)
 
 
 @pytest.mark.parametrize(
-    ("origin", "allowed"),
+    ("origin", "host", "secure", "allowed"),
     [
-        (None, True),  # not a browser: the token alone decides
-        ("http://127.0.0.1:8000", True),
-        ("http://localhost:5173", True),
-        ("http://[::1]:8000", True),
-        ("https://evil.example", False),
-        ("http://127.0.0.1.evil.example", False),
-        ("null", False),
-        ("file://", False),
+        (None, "127.0.0.1:8000", False, True),  # not a browser: the token alone decides
+        ("http://127.0.0.1:8000", "127.0.0.1:8000", False, True),
+        ("http://localhost", "localhost:80", False, True),  # the default port, said or not
+        ("https://localhost", "localhost", True, True),
+        ("http://[::1]:8000", "[::1]:8000", False, True),
+        ("http://127.0.0.1:9999", "127.0.0.1:8000", False, False),  # another port
+        ("https://127.0.0.1:8000", "127.0.0.1:8000", False, False),  # another scheme
+        ("http://localhost:8000", "localhost:8000", True, False),  # a page over http, socket wss
+        ("http://localhost:5173", "127.0.0.1:8000", False, False),  # another host of ours
+        ("https://evil.example", "127.0.0.1:8000", False, False),
+        ("http://evil.example", "evil.example", False, False),  # a Host not among ours
+        ("http://127.0.0.1.evil.example", "127.0.0.1:8000", False, False),
+        ("http://127.0.0.1:8000/path", "127.0.0.1:8000", False, False),  # malformed
+        ("http://127.0.0.1:99999", "127.0.0.1:8000", False, False),
+        ("http://user@127.0.0.1:8000", "127.0.0.1:8000", False, False),
+        ("null", "127.0.0.1:8000", False, False),
+        ("file://", "127.0.0.1:8000", False, False),
     ],
 )
-def test_sockets_are_open_to_our_own_origins_only(origin: str | None, allowed: bool) -> None:
-    assert socket_origin_allowed(origin) is allowed
+def test_sockets_are_open_to_our_own_origins_only(
+    origin: str | None, host: str, secure: bool, allowed: bool
+) -> None:
+    assert socket_origin_allowed(origin, host, secure) is allowed
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -52,6 +52,20 @@ def test_a_socket_opened_from_another_site_is_refused_with_4403(
     assert _origin_close_code(live_stack, new_thread, owner[1], f"http://{live_stack.host}") is None
 
 
+def test_another_port_scheme_or_a_malformed_origin_of_our_host_is_refused_with_4403(
+    live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
+) -> None:
+    # Another port of the same host is another origin: another program's page may live there.
+    host, port = live_stack.host.rsplit(":", 1)
+    for origin in (
+        f"http://{host}:{int(port) + 1}",
+        f"https://{live_stack.host}",
+        f"http://{live_stack.host}/chat",
+        f"http://{host}:notaport",
+    ):
+        assert _origin_close_code(live_stack, new_thread, owner[1], origin) == 4403, origin
+
+
 def test_a_flooding_socket_is_closed_with_4429_and_others_keep_working(
     live_stack: LiveStack, owner: tuple[Any, str], new_thread: str
 ) -> None:
