@@ -7,6 +7,7 @@ first (existing environment variables win), so operator commands such as
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -302,6 +303,14 @@ CHAT_REQUEUE_AFTER_SECS = env_int("CHAT_REQUEUE_AFTER_SECS", 15, minimum=1)
 METRICS_DIR = Path(env_str("PROMETHEUS_MULTIPROC_DIR", str(BASE_DIR / ".run" / "prometheus")))
 METRICS_DIR.mkdir(parents=True, exist_ok=True)
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+# Who may read /metrics: a scraper presenting METRICS_TOKEN as a bearer token, or a client on
+# one of METRICS_ALLOWED_NETWORKS (the address the server resolved: see FORWARDED_ALLOW_IPS).
+# Anyone else gets 403: the samples describe the system's load to whoever asks.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = [  # a malformed network stops the start, not a scrape
+    str(ipaddress.ip_network(network, strict=False))
+    for network in env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
+]
 # SQL statements slower than this are logged as `slow_query` and counted.
 SLOW_QUERY_MS = env_int("SLOW_QUERY_MS", 100, minimum=1)
 
