@@ -190,6 +190,8 @@ CHAT_SEND_RATE = env_str("CHAT_SEND_RATE", "60/min")
 AUTH_RATE = env_str("AUTH_RATE", "30/min")
 # Enquiries about listings one user may send (against flooding the listings' providers).
 ENQUIRY_RATE = env_str("ENQUIRY_RATE", "20/hour")
+# New conversations and renames one user may make (against filling every device's list).
+THREAD_WRITE_RATE = env_str("THREAD_WRITE_RATE", "30/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
@@ -202,6 +204,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": AUTH_RATE,
         "enquiry": ENQUIRY_RATE,
+        "thread_write": THREAD_WRITE_RATE,
     },
     "UNAUTHENTICATED_USER": None,
     # Throttles key anonymous callers by REMOTE_ADDR, never by a client-sent X-Forwarded-For

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.requests import request_user_id
@@ -73,7 +74,18 @@ class SendMessageView(APIView):
         )
 
 
+class ThreadWriteThrottle(ScopedRateThrottle):
+    """New threads and renames per user (THREAD_WRITE_RATE): each is a row and a list entry on
+    every device; reading the list is not counted."""
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        return request.method not in {"POST", "PATCH"} or super().allow_request(request, view)
+
+
 class ThreadsView(APIView):
+    throttle_classes = [ThreadWriteThrottle]
+    throttle_scope = "thread_write"
+
     @extend_schema(responses={200: ThreadList}, summary="The caller's threads, newest first.")
     def get(self, request: Request) -> Response:
         threads = threads_of(request_user_id(request))[:THREAD_LIST_LIMIT]
@@ -93,6 +105,8 @@ class ThreadsView(APIView):
 
 class ThreadDetailView(APIView):
     parser_classes = [BoundedJSONParser, CurlJSONParser]
+    throttle_classes = [ThreadWriteThrottle]
+    throttle_scope = "thread_write"
 
     @extend_schema(
         operation_id="chat_thread_retrieve",

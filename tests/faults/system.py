@@ -190,6 +190,7 @@ def system_env(
         "DB_POOL_MAX_SIZE": "10",
         "PYTHONUNBUFFERED": "1",
         "CHAT_SEND_RATE": "100000/min",
+        "THREAD_WRITE_RATE": "100000/min",  # one user holds every conversation here
         # Fast recovery, so faults resolve within a test's time.
         "WORKER_HEARTBEAT_SECS": "1",
         "CHAT_SWEEP_INTERVAL_SECS": "1",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import uuid4
 
+import pytest
 from django.urls import resolve
 from rest_framework.fields import ChoiceField
+from rest_framework.test import APIClient
 
 from agents.base import LANGUAGES
 from chat.api import urls, views
@@ -34,3 +38,26 @@ def test_the_documented_languages_are_the_ones_the_accept_check_allows() -> None
     field = SendMessageRequest().fields["language"]
     assert isinstance(field, ChoiceField)
     assert list(field.choices) == list(LANGUAGES)
+
+
+@pytest.mark.django_db
+def test_new_threads_and_renames_are_limited_per_user_and_reading_is_not(
+    make_user: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rates = {**views.ThreadWriteThrottle.THROTTLE_RATES, "thread_write": "3/min"}
+    monkeypatch.setattr(views.ThreadWriteThrottle, "THROTTLE_RATES", rates)
+    owner, bystander = APIClient(), APIClient()
+    owner.force_authenticate(make_user())
+    bystander.force_authenticate(make_user())
+    created = owner.post("/api/chat/threads/", {}, format="json")
+    thread = created.json()["thread_id"]
+    path = f"/api/chat/threads/{thread}/"
+    assert owner.patch(path, {"title": "villas"}, format="json").status_code == 200
+    assert owner.post("/api/chat/threads/", {}, format="json").status_code == 201
+    refused = owner.patch(path, {"title": "cars"}, format="json")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "throttled" and int(refused["Retry-After"]) > 0
+    assert owner.post("/api/chat/threads/", {}, format="json").status_code == 429
+    assert owner.get("/api/chat/threads/").status_code == 200  # reading is not counted
+    assert owner.get(path).status_code == 200
+    assert bystander.post("/api/chat/threads/", {}, format="json").status_code == 201
