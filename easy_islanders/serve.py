@@ -35,6 +35,9 @@ def main() -> None:
         host=args.host,
         port=args.port,
         limit_concurrency=settings.WEB_MAX_CONNECTIONS,
+        # Only the proxies named may say who the client is (a client's own header is ignored).
+        proxy_headers=bool(settings.FORWARDED_ALLOW_IPS),
+        forwarded_allow_ips=settings.FORWARDED_ALLOW_IPS,
         timeout_keep_alive=settings.WEB_KEEP_ALIVE_SECS,
         access_log=False,  # our middleware logs requests, without query strings
         log_config=None,  # logging is ours (observability.logging)

@@ -185,9 +185,15 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
 AUTH_ACTIVE_CHECK_SECS = env_int("AUTH_ACTIVE_CHECK_SECS", 10, minimum=0)
 
 # --- HTTP API -------------------------------------------------------------------------------
+# The reverse proxies in front whose X-Forwarded-For / X-Forwarded-Proto are believed
+# (addresses or networks). None by default: any client may send those headers, so a client
+# address taken from them is only as good as the proxy that wrote them.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", [])
 CHAT_SEND_RATE = env_str("CHAT_SEND_RATE", "60/min")
-# Log-ins per client address (against password guessing).
+# Log-ins per client address, and per account whatever the address (against password guessing
+# from one place, and from many).
 AUTH_RATE = env_str("AUTH_RATE", "30/min")
+AUTH_ACCOUNT_RATE = env_str("AUTH_ACCOUNT_RATE", "10/min")
 # Enquiries about listings one user may send (against flooding the listings' providers).
 ENQUIRY_RATE = env_str("ENQUIRY_RATE", "20/hour")
 # New conversations and renames one user may make (against filling every device's list).
@@ -203,13 +209,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "easy_islanders.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": AUTH_RATE,
+        "auth_account": AUTH_ACCOUNT_RATE,
         "enquiry": ENQUIRY_RATE,
         "thread_write": THREAD_WRITE_RATE,
     },
     "UNAUTHENTICATED_USER": None,
     # Throttles key anonymous callers by REMOTE_ADDR, never by a client-sent X-Forwarded-For
     # (DRF's default would trust it). The server resolves X-Forwarded-For itself, and only from
-    # a trusted proxy (uvicorn's forwarded_allow_ips, FORWARDED_ALLOW_IPS; 127.0.0.1 by default).
+    # a trusted proxy (uvicorn's forwarded_allow_ips: FORWARDED_ALLOW_IPS, none by default).
     "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {

@@ -29,6 +29,8 @@ def stack_env(log_dir: Path, **overrides: str) -> dict[str, str]:
         "PROMETHEUS_MULTIPROC_DIR": str(log_dir / "metrics"),
         "DB_POOL_MAX_SIZE": "8",
         "PYTHONUNBUFFERED": "1",
+        # The suite stands where a reverse proxy would: it says who the client is.
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
     }
     env.update(overrides)
     return env

@@ -3,30 +3,67 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
+import httpx
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 from websockets.typing import Origin
 
+from tests.integration.conftest import another_web
 from tests.integration.stack import LiveStack, Socket
 
 
+def test_password_guessing_from_many_addresses_is_throttled_per_account(
+    live_stack: LiveStack,
+) -> None:
+    victim, other = f"victim-{uuid.uuid4().hex[:8]}", f"other-{uuid.uuid4().hex[:8]}"
+    with live_stack.client() as http:
+
+        def guess(username: str, i: int) -> int:
+            address = {"X-Forwarded-For": f"198.51.100.{i % 250 + 1}"}  # a fresh one each time
+            body = {"username": username, "password": "guess"}
+            return http.post("/api/auth/token/", json=body, headers=address).status_code
+
+        statuses = [guess(victim if i % 2 else victim.upper(), i) for i in range(14)]
+        assert statuses[0] == 401 and statuses[-1] == 429, statuses
+        assert guess(other, 200) == 401  # another account is not held back
+
+
+def test_a_client_cannot_choose_its_address_where_no_proxy_is_trusted(
+    django_db_blocker: Any, tmp_path: Path
+) -> None:
+    overrides = {"FORWARDED_ALLOW_IPS": "", "AUTH_RATE": "3/min"}
+    with another_web(django_db_blocker, tmp_path, "no-proxy", **overrides) as url:
+        statuses = [
+            httpx.post(
+                f"{url}/api/auth/token/",
+                json={"username": f"someone-{i}", "password": "guess"},
+                headers={"X-Forwarded-For": f"203.0.113.{i + 1}"},  # rotated after each
+            ).status_code
+            for i in range(5)
+        ]
+    assert statuses == [401, 401, 401, 429, 429], statuses
+
+
 def test_password_guessing_is_throttled_per_address(live_stack: LiveStack) -> None:
-    guesses = {"username": f"victim-{uuid.uuid4().hex[:8]}", "password": "guess"}
+    def guesses() -> dict[str, str]:  # a new account each time: the address alone is counted
+        return {"username": f"victim-{uuid.uuid4().hex[:8]}", "password": "guess"}
+
     # The suite connects from 127.0.0.1, a trusted proxy, so X-Forwarded-For is the address.
     attacker, bystander = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "203.0.113.8"}
     with live_stack.client() as http:
         statuses = [
-            http.post("/api/auth/token/", json=guesses, headers=attacker).status_code
+            http.post("/api/auth/token/", json=guesses(), headers=attacker).status_code
             for _ in range(40)
         ]
         assert statuses[0] == 401
         assert statuses[-1] == 429
-        throttled = http.post("/api/auth/token/", json=guesses, headers=attacker)
+        throttled = http.post("/api/auth/token/", json=guesses(), headers=attacker)
         assert int(throttled.headers["Retry-After"]) > 0
         assert throttled.json()["error"]["code"] == "throttled"
-        other = http.post("/api/auth/token/", json=guesses, headers=bystander)
+        other = http.post("/api/auth/token/", json=guesses(), headers=bystander)
     assert other.status_code == 401
 
 
