@@ -11,15 +11,17 @@ every process when an account is saved).
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 
 from django.conf import settings
 
-from easy_islanders.pg import fetch_one
+from easy_islanders.pg import fetch_all, fetch_one
 
 _known: dict[int, tuple[bool, float]] = {}  # user id → (active, when checked)
 _MAX_KNOWN = 100_000
 
 _ACTIVE_SQL = "SELECT is_active FROM auth_user WHERE id = %s"
+_ACTIVE_AMONG_SQL = "SELECT id FROM auth_user WHERE id = ANY(%s) AND is_active"
 
 
 def _remembered(user_id: int) -> bool | None:
@@ -43,6 +45,18 @@ async def user_is_active_async(user_id: int) -> bool:
         return known
     row = await fetch_one(_ACTIVE_SQL, (user_id,))
     return _remember(user_id, bool(row and row[0]))
+
+
+async def users_no_longer_active(user_ids: Collection[int]) -> set[int]:
+    """Which of these accounts are deactivated or gone, asked of PostgreSQL in one statement
+    (the answers are remembered too). Raises DatabaseUnavailable."""
+    if not user_ids:
+        return set()
+    rows = await fetch_all(_ACTIVE_AMONG_SQL, (list(user_ids),))
+    active = {row[0] for row in rows}
+    for user_id in user_ids:
+        _remember(user_id, user_id in active)
+    return set(user_ids) - active
 
 
 def user_forget(user_id: int) -> None:

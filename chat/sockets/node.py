@@ -10,7 +10,9 @@ import contextlib
 from collections.abc import Callable
 from uuid import UUID
 
-from accounts.activity import user_forget, user_is_active_async
+from django.conf import settings
+
+from accounts.activity import user_forget, user_is_active_async, users_no_longer_active
 from chat.models import Turn
 from chat.publishing import Control
 from chat.sockets import closes
@@ -20,12 +22,14 @@ from chat.sockets.registry import Registry
 from chat.sockets.session import Close, Session
 from chat.sockets.slots import SLOT_REFRESH_SECS, socket_slot_take, socket_slots_refresh
 from easy_islanders.asgi_types import Receive, Scope, Send
+from easy_islanders.pg import DatabaseUnavailable
 from observability.metrics import WS_CONNECTIONS
 
 # (user id, thread id, the seq answered or None for the oldest) → the turn asked to stop.
 CancelTurn = Callable[[int, UUID, int | None], Turn | None]
 
 GOODBYE_WAIT_SECS = 1.0
+ACCOUNT_CHECK_MIN_SECS = 1.0
 
 
 class SocketNode:
@@ -35,6 +39,7 @@ class SocketNode:
         self.cancel = cancel
         # One task per process keeps every open socket's slot alive (not one per socket).
         self._slot_keeper: asyncio.Task[None] | None = None
+        self._account_checker: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The chat socket, as an ASGI app."""
@@ -58,6 +63,8 @@ class SocketNode:
         WS_CONNECTIONS.inc()
         if self._slot_keeper is None or self._slot_keeper.done():
             self._slot_keeper = asyncio.get_running_loop().create_task(self._keep_slots())
+        if self._account_checker is None or self._account_checker.done():
+            self._account_checker = asyncio.get_running_loop().create_task(self._check_accounts())
         return True
 
     def leave(self, session: Session) -> None:
@@ -71,6 +78,21 @@ class SocketNode:
             await asyncio.sleep(SLOT_REFRESH_SECS)
             admitted = [(s.user_id, s.id) for s in self.registry.sessions() if s.admitted]
             await socket_slots_refresh(admitted)
+
+    async def _check_accounts(self) -> None:
+        """Close the sockets of accounts deactivated without a word to this process (an SQL
+        UPDATE, a bulk change): every open socket's account asked again in one statement,
+        every AUTH_ACTIVE_CHECK_SECS."""
+        while len(self.registry):
+            await asyncio.sleep(max(settings.AUTH_ACTIVE_CHECK_SECS, ACCOUNT_CHECK_MIN_SECS))
+            open_users = {s.user_id for s in self.registry.sessions() if s.admitted}
+            try:
+                gone = await users_no_longer_active(open_users)
+            except DatabaseUnavailable:
+                continue  # asked again next time; a socket is not closed for PostgreSQL's sake
+            for user_id in gone:
+                for session in self.registry.of_user(user_id):
+                    session.push(Close(closes.UNAUTHORIZED))
 
     # --- Closing sockets -------------------------------------------------------------------
 

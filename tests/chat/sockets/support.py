@@ -175,14 +175,18 @@ async def open_socket(
     last_seq: int | str | None = None,
     origin: str | None = None,
     path: str | None = None,
+    host: str = "localhost:8000",
 ) -> Socket:
-    """A socket that has been accepted (what follows is `connected` or a close)."""
+    """A socket that has been accepted (what follows is `connected` or a close), opened on
+    `host` as every client names it."""
     query = {}
     if token is not None:
         query["token"] = token
     if last_seq is not None:
         query["last_seq"] = str(last_seq)
-    headers = [(b"origin", origin.encode())] if origin is not None else []
+    headers = [(b"host", host.encode())]
+    if origin is not None:
+        headers.append((b"origin", origin.encode()))
     socket = Socket(node, path or f"/ws/chat/{thread_id}/", query, headers)
     await socket.connect()
     return socket

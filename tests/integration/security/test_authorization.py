@@ -18,9 +18,10 @@ import jwt
 import pytest
 from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+from websockets.sync.client import connect
 
 from tests.integration.conftest import another_web
-from tests.integration.stack import LiveStack
+from tests.integration.stack import LiveStack, Socket
 
 BAD_TOKENS = [
     "anonymous",
@@ -275,3 +276,25 @@ def test_a_user_deactivated_behind_djangos_back_is_refused_within_the_bound(
             assert time.monotonic() - deactivated_at < 2 + 1, "still accepted past the bound"
             time.sleep(0.1)
         assert http.post("/api/chat/", json={"message": "now?"}).status_code == 401
+
+
+def test_sockets_of_a_user_deactivated_behind_djangos_back_close_within_the_bound(
+    live_stack: LiveStack,  # the suite's database, migrated
+    user_token: Callable[..., tuple[Any, str]],
+    django_db_blocker: Any,
+    tmp_path: Path,
+) -> None:
+    """Nothing tells the web process (a direct UPDATE, a bulk change): its open sockets of that
+    account close with 4401 within AUTH_ACTIVE_CHECK_SECS all the same."""
+    user, token = user_token()
+    checked = {"AUTH_ACTIVE_CHECK_SECS": "2"}
+    with another_web(django_db_blocker, tmp_path, "socket-check", **checked) as url:
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+            thread_id = http.post("/api/chat/threads/", json={}).json()["thread_id"]
+        socket_url = f"ws://{url.removeprefix('http://')}/ws/chat/{thread_id}/?token={token}"
+        with connect(socket_url, open_timeout=10) as conn:
+            ws = Socket(conn)
+            assert ws.frame()["event"] == "connected"
+            with django_db_blocker.unblock(), connection.cursor() as cursor:
+                cursor.execute("UPDATE auth_user SET is_active = false WHERE id = %s", [user.pk])
+            assert ws.close_code(timeout=2 + 2) == 4401
