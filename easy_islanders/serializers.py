@@ -21,3 +21,20 @@ class RejectUnknownFields(serializers.Serializer[Any]):
                     {name: ["Unknown field."] for name in unknown[:10]}
                 )
         return super().to_internal_value(data)
+
+
+BIGINT_MAX = 2**63 - 1  # what a PostgreSQL bigint (a seq, an id) holds
+
+
+class JsonInteger(serializers.IntegerField):
+    """An integer as JSON writes one. DRF's IntegerField also takes 5.0, "5" and true, which
+    the OpenAPI document (type: integer) says are refused; and it takes numbers no column holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agents.base import LANGUAGES
-from easy_islanders.serializers import RejectUnknownFields
+from easy_islanders.serializers import JsonInteger, RejectUnknownFields
 
 
 class StrictCharField(serializers.CharField):
@@ -130,7 +130,7 @@ class EventsPage(serializers.Serializer[Any]):
 class CancelRequest(RejectUnknownFields):
     """Which turn to cancel (its message's seq); none: the running or waiting one."""
 
-    in_reply_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    in_reply_to = JsonInteger(required=False, allow_null=True, min_value=1)
 
 
 class CancelAccepted(serializers.Serializer[Any]):

@@ -61,3 +61,19 @@ def test_new_threads_and_renames_are_limited_per_user_and_reading_is_not(
     assert owner.get("/api/chat/threads/").status_code == 200  # reading is not counted
     assert owner.get(path).status_code == 200
     assert bystander.post("/api/chat/threads/", {}, format="json").status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_turn_to_cancel_is_named_by_a_json_integer_and_nothing_else(
+    make_user: Callable[..., Any],
+) -> None:
+    client = APIClient()
+    client.force_authenticate(make_user())
+    thread = client.post("/api/chat/threads/", {}, format="json").json()["thread_id"]
+    path = f"/api/chat/threads/{thread}/cancel/"
+    for wrong in (9007199254740992.0, 1.0, "1", True, 2**63, 0):
+        refused = client.post(path, {"in_reply_to": wrong}, format="json")
+        assert refused.status_code == 400, wrong
+        assert refused.json()["error"]["fields"]["in_reply_to"], wrong
+    taken = client.post(path, {"in_reply_to": 1}, format="json")
+    assert taken.status_code == 202 and taken.json()["status"] == "nothing_to_cancel"

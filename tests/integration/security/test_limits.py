@@ -44,7 +44,10 @@ def test_a_client_cannot_choose_its_address_where_no_proxy_is_trusted(
             ).status_code
             for i in range(5)
         ]
-    assert statuses == [401, 401, 401, 429, 429], statuses
+    # Other tests' log-ins from the loopback may have used some of the allowance already: what
+    # matters is that a new X-Forwarded-For each time does not buy a new one.
+    throttled_from = statuses.index(429) if 429 in statuses else len(statuses)
+    assert throttled_from <= 3 and set(statuses[throttled_from:]) == {429}, statuses
 
 
 def test_password_guessing_is_throttled_per_address(live_stack: LiveStack) -> None:
