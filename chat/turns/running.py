@@ -14,6 +14,7 @@ from django.utils import timezone
 from agents.base import AgentRequest, FinalAnswer, TextPiece
 from agents.registry import supervisor_agent
 from chat.events import typing_envelope
+from chat.models import Turn, TurnState
 from chat.publishing import publish_async
 from chat.turns.deadlines import turn_deadline
 from chat.turns.lifecycle import (
@@ -26,13 +27,18 @@ from chat.turns.lifecycle import (
     turn_finish_async,
 )
 from chat.turns.loop import turn_loop
+from chat.turns.queueing import turn_requeue
 from chat.turns.stopping import CANCEL, DEADLINE, StopWatch
 from chat.turns.streaming import DeltaStream
+from easy_islanders.blocking import in_thread
 from easy_islanders.pg import DatabaseUnavailable
 from observability import correlation
 from observability.metrics import TURN_STAGE
 
 logger = logging.getLogger(__name__)
+
+# The turns this process's loop is running now (a turn is claimed by one worker at a time).
+_in_flight: set[UUID] = set()
 
 
 def turn_run(turn_id: UUID, worker: str) -> None:
@@ -59,7 +65,27 @@ async def _run(turn_id: UUID, worker: str) -> None:
     claimed = time.perf_counter()
     if turn is None:
         logger.info("turn_claim_skipped", extra={"turn_id": str(turn_id)})
+        await in_thread(_orphaned_claim_requeued, turn_id, worker)
         return
+    _in_flight.add(turn.id)
+    try:
+        await _answer(turn, worker, started, claimed)
+    finally:
+        _in_flight.discard(turn.id)
+
+
+def _orphaned_claim_requeued(turn_id: UUID, worker: str) -> bool:
+    """A claim given up on a silent network may still commit once it heals, after its retry
+    was told the turn is no longer queued: the turn is then this worker's, yet nothing here
+    runs it, and its heartbeat would keep the sweep off it until its deadline. Handed to the
+    broker again (the turn of a second delivery that is running here is left alone)."""
+    if turn_id in _in_flight:
+        return False
+    turn = Turn.objects.filter(pk=turn_id, state=TurnState.RUNNING, claimed_by=worker).first()
+    return turn is not None and turn_requeue(turn, from_worker=worker, now=timezone.now())
+
+
+async def _answer(turn: ClaimedTurn, worker: str, started: float, claimed: float) -> None:
     logger.info(
         "turn_started",
         extra={"turn_id": str(turn.id), "thread_id": str(turn.thread_id), "attempt": turn.attempts},

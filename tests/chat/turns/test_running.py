@@ -201,6 +201,25 @@ def test_a_turn_out_of_time_mid_stream_fails_with_deadline_exceeded(
     assert assert_announced(frames, turn, "turn_failed") == ["Thinking"]
 
 
+def test_a_claim_that_committed_unanswered_is_handed_to_the_broker_again(
+    make_user: Callable[..., Any], settings: Any
+) -> None:
+    # The claim was given up on a silent network and committed once it healed: the turn is
+    # this worker's, but the retry was told it is no longer queued, and nothing runs it.
+    settings.CHAT_AGENT = "instant"
+    turn = queued_turn(make_user())
+    Turn.objects.filter(pk=turn.pk).update(
+        state=TurnState.RUNNING, claimed_by="w-run", attempts=1, started_at=timezone.now()
+    )
+    turn_run(turn.pk, "w-run")  # the retry's delivery: nothing to claim
+    turn.refresh_from_db()
+    assert (turn.state, turn.claimed_by) == (TurnState.QUEUED, "")
+    turn_run(turn.pk, "w-run")  # the broker's delivery
+    turn.refresh_from_db()
+    assert turn.state == TurnState.SUCCEEDED and turn.attempts == 2
+    assert len(terminal_events(turn)) == 1
+
+
 def test_a_turn_requeued_mid_stream_is_left_for_the_next_worker(
     make_user: Callable[..., Any], agent: Callable[..., None]
 ) -> None:
