@@ -160,7 +160,8 @@ async def _with_retries(
             # The statement is left to end on its own (its connection is closed on return).
             return await asyncio.wait_for(asyncio.shield(run), min(timeout, max(left, 0.001)))
         except (psycopg.OperationalError, TimeoutError) as exc:
-            run.add_done_callback(_abandoned)
+            if not run.done():  # given up on, still waiting on its connection
+                run.add_done_callback(_abandoned)
             # Connection-level failures only: a statement's own errors (constraints, syntax)
             # are psycopg.Error subclasses other than OperationalError and are raised as they are.
             error = type(exc).__name__
@@ -176,6 +177,7 @@ async def _with_retries(
 
 
 def _abandoned(run: asyncio.Future[Any]) -> None:
+    """How a statement given up on ended, once it did (its error retrieved, not left unread)."""
     if not run.cancelled() and run.exception() is not None:
         logger.info("db_abandoned_statement_ended", extra={"error": type(run.exception()).__name__})
 
